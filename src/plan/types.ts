@@ -1,0 +1,181 @@
+/**
+ * The Plan: plain data (serialisable, printable, snapshot-testable). Produced by the pure
+ * planner from validated experiments plus the content hashes the data loader supplies.
+ *
+ * Rule for everything under `params`: it holds exactly what decides the stage's output and
+ * nothing else — no display names, no absolute paths. Inputs appear as content ids (sha256 over
+ * their files); where they live on this machine is in `Stage.inputs`, which is not hashed.
+ */
+import type {
+  ArchitectureSpec,
+  EmbedderSpec,
+  FinetuneSpec,
+  HeldOutSpec,
+  MaskingSpec,
+  Metric,
+  OptimSpec,
+  PaperTarget,
+  TokenizerTrainSpec,
+} from '../config/types.ts';
+
+export type StageKind = 'select' | 'pretrain' | 'finetune' | 'evaluate' | 'aggregate';
+
+/** Hex prefix (24 chars) of sha256 over the canonical JSON of {kind, params, parents, format}. */
+export type StageKey = string;
+
+/** Content id: sha256 hex over an input's file names, sizes and hashes (see src/data/catalog). */
+export type ContentId = string;
+
+/** Where an input lives on this machine. Not part of any key. */
+export type InputLocation =
+  /** Part files in reading order. */
+  | { kind: 'corpus'; files: string[] }
+  /** Directory with train/dev/test.jsonl. */
+  | { kind: 'task'; dir: string }
+  /** Hugging Face checkpoint directory. */
+  | { kind: 'checkpoint'; dir: string };
+
+/** A task as a training/evaluation input: its data plus how it is split. */
+export interface TaskInput {
+  content: ContentId;
+  labelled: { size: number; seed: number } | null;
+  dedupeTrain: boolean;
+}
+
+/** Text a pretraining stage reads, concatenated in order. */
+export type TextSource =
+  | { kind: 'corpus'; content: ContentId; /** held-out docs are excluded from training */ }
+  /** `train` = the labelled train text; `unlabelled` = the low-resource remainder. */
+  | { kind: 'task_text'; task: TaskInput; part: 'train' | 'unlabelled' }
+  /** The documents chosen by a parent select stage. */
+  | { kind: 'selected'; stage: StageKey };
+
+export type ModelInit =
+  | { from: 'checkpoint'; content: ContentId }
+  | { from: 'stage'; stage: StageKey }
+  | {
+      from: 'scratch';
+      architecture: ArchitectureSpec;
+      tokenizer: TokenizerTrainSpec & { corpus: ContentId };
+    };
+
+export interface SelectParams {
+  method: 'knn' | 'rand';
+  /** Queries: the task's labelled train text. */
+  task: TaskInput;
+  pool: ContentId;
+  k: number;
+  /** knn only. `model` embeds with the model of `embedModel`. */
+  embedder: EmbedderSpec | null;
+  embedModel: ModelInit | null;
+  seed: number;
+  /** rand only: select as many documents as this (parent) knn stage did. */
+  sizeMatch: StageKey | null;
+}
+
+export interface PretrainParams {
+  init: ModelInit;
+  data: TextSource[];
+  masking: MaskingSpec;
+  optim: OptimSpec;
+  heldOut: HeldOutSpec;
+  seed: number;
+}
+
+export interface FinetuneParams {
+  init: ModelInit;
+  task: TaskInput;
+  metric: Metric;
+  /** The seed list is not here: a finetune stage is one seed. */
+  hparams: Omit<FinetuneSpec, 'seeds'>;
+  seed: number;
+}
+
+export type EvaluateParams =
+  | { target: 'classifier'; finetune: StageKey; task: TaskInput; metric: Metric; splits: Array<'dev' | 'test'> }
+  /** Held-out MLM loss of a model on a corpus (paper Tables 1 and 12). */
+  | { target: 'mlm'; init: ModelInit; corpus: ContentId; heldOut: HeldOutSpec; maxSeqLength: number; seed: number };
+
+/** One cell of the results table: the evaluate stage that scores (point, arm, task, seed). */
+export interface ResultCell {
+  experiment: string;
+  point: string;
+  arm: string;
+  task: string;
+  seed: number;
+  metric: Metric;
+  finetune: StageKey;
+  evaluate: StageKey;
+}
+
+export interface MlmCell {
+  experiment: string;
+  point: string;
+  /** `base`, or the arm whose final pretrained model this is. */
+  model: string;
+  corpus: string;
+  evaluate: StageKey;
+}
+
+export interface AggregateParams {
+  experiment: string;
+  baselineArm: string;
+  cells: ResultCell[];
+  mlm: MlmCell[];
+  targets: Record<string, Record<string, PaperTarget>>;
+}
+
+export type StageParams =
+  | { kind: 'select'; params: SelectParams }
+  | { kind: 'pretrain'; params: PretrainParams }
+  | { kind: 'finetune'; params: FinetuneParams }
+  | { kind: 'evaluate'; params: EvaluateParams }
+  | { kind: 'aggregate'; params: AggregateParams };
+
+/** Why a stage exists: one entry per (experiment, point, arm, task, seed) that uses it. */
+export interface StageLabel {
+  experiment: string;
+  point?: string;
+  arm?: string;
+  phase?: string;
+  task?: string;
+  seed?: number;
+  corpus?: string;
+}
+
+export type Stage = StageParams & {
+  key: StageKey;
+  parents: StageKey[];
+  /** Short human title, e.g. `pretrain dapt(biomed)` or `finetune chemprot seed 3`. */
+  title: string;
+  labels: StageLabel[];
+  inputs: Record<ContentId, InputLocation>;
+};
+
+export interface PlannedExperiment {
+  name: string;
+  file: string;
+  points: string[];
+  arms: string[];
+  tasks: string[];
+  seeds: number[];
+  baselineArm: string;
+  aggregate: StageKey;
+}
+
+export interface Plan {
+  formatVersion: number;
+  experiments: PlannedExperiment[];
+  /** Topologically ordered: every stage comes after its parents. Keys are unique. */
+  stages: Stage[];
+}
+
+/** What the loader (impure) tells the pure planner about inputs: content ids and locations. */
+export interface InputCatalog {
+  /** Keyed by CorpusDef.path (data-root relative), so names may differ between files. */
+  corpora: Record<string, { content: ContentId; location: InputLocation }>;
+  /** Keyed by TaskDef.path. */
+  tasks: Record<string, { content: ContentId; location: InputLocation }>;
+  /** Keyed by absolute checkpoint directory. */
+  checkpoints: Record<string, { content: ContentId; location: InputLocation }>;
+}

@@ -1,0 +1,90 @@
+/**
+ * The contract between the executor and the code that does a stage's work. One module per
+ * stage kind exports a `StageRunner`; `src/stages/registry.ts` looks them up by kind. The
+ * executor only ever runs `dapt stage <spec.json>` (its own process, locally or under Slurm);
+ * that command reads the StageSpec, runs the runner and writes the manifest.
+ *
+ * Stage directory layout (`<store>/stages/<key>/`):
+ *   spec.json       the StageSpec (written by the executor before starting the process)
+ *   log.txt         everything the stage process printed
+ *   work/           the runner's outputs while it runs; checkpoints live in work/checkpoint/
+ *   metrics.json    final metrics (runner's StageOutcome.metrics + summary)
+ *   exitcode        the process's exit code, written last by `dapt stage` (Slurm reads it)
+ *   manifest.json   written atomically after success: files with sizes and sha256. A stage is
+ *                   done iff its manifest exists and verifies.
+ * Outputs by kind (inside work/):
+ *   pretrain  model/ (config.json, model.safetensors, tokenizer.json), curves.jsonl
+ *   select    selected.txt (one document per line), provenance.jsonl
+ *   finetune  model/ (best-on-dev weights + classifier head), labels.json, curves.jsonl
+ *   evaluate  predictions.jsonl
+ *   aggregate results.json
+ */
+import type { ContentId, InputLocation, StageKey, StageKind, StageLabel, StageParams } from '../plan/types.ts';
+
+export interface ParentOutput {
+  key: StageKey;
+  kind: StageKind;
+  /** The parent's finished `work/` directory. */
+  dir: string;
+}
+
+export interface TrackingHandle {
+  /** `file:///abs/path/mlruns` or `http(s)://…`. */
+  uri: string;
+  experimentId: string;
+  runId: string;
+  /** Outbox directory used when the server cannot be reached. */
+  outbox: string;
+}
+
+export type StageSpec = StageParams & {
+  key: StageKey;
+  title: string;
+  labels: StageLabel[];
+  parents: ParentOutput[];
+  inputs: Record<ContentId, InputLocation>;
+  /** Absolute data root (for diagnostics; inputs are already resolved). */
+  dataRoot: string;
+  storeDir: string;
+  stageDir: string;
+  /** `auto` or a backend name; see src/train/backend. */
+  backend: string;
+  /** Seconds between periodic checkpoints. */
+  checkpointEverySeconds: number;
+  tracking: TrackingHandle | null;
+  /** Tests only: `fake` swaps in the deterministic fake runners (src/stages/fake). */
+  trainer: 'real' | 'fake';
+};
+
+/** Step-level reporting from a runner. Implementations print progress and log to MLflow. */
+export interface StageReporter {
+  /** Step metrics: loss, lr, mask_prob, perplexity, tokens_per_s … */
+  metrics(step: number, values: Record<string, number>): void;
+  params(values: Record<string, string | number | boolean>): void;
+  tags(values: Record<string, string>): void;
+  /** Progress for the live view: done/total in the runner's own unit (steps). */
+  progress(done: number, total: number, info?: Record<string, number | string>): void;
+  log(line: string): void;
+}
+
+export interface StageContext {
+  spec: StageSpec;
+  /** The stage's work/ directory (exists, may hold a checkpoint to resume from). */
+  workDir: string;
+  parents: Record<StageKey, ParentOutput>;
+  reporter: StageReporter;
+  /** Aborted on SIGINT/SIGTERM: checkpoint promptly and throw InterruptedError. */
+  signal: AbortSignal;
+}
+
+export interface StageOutcome {
+  /** Final scalar metrics (e.g. test_micro_f1, final_loss, heldout_perplexity). */
+  metrics: Record<string, number>;
+  /** Anything else worth keeping in metrics.json (per-class F1, confusion matrix, resamples…). */
+  details?: Record<string, unknown>;
+}
+
+export interface StageRunner {
+  kind: StageKind;
+  run(ctx: StageContext): Promise<StageOutcome>;
+}

@@ -88,3 +88,26 @@ export interface StageRunner {
   kind: StageKind;
   run(ctx: StageContext): Promise<StageOutcome>;
 }
+
+/**
+ * `metrics.json`, written by `dapt stage` from the runner's StageOutcome. Metric names:
+ * - every kind: wall_seconds
+ * - pretrain: steps, tokens, final_loss, heldout_loss, heldout_perplexity
+ * - select: selected_docs, pool_docs, queries
+ * - finetune: steps, tokens, epochs_run, best_epoch, best_dev_<metric>, resamples
+ * - evaluate (classifier): `<split>_<m>` for split in dev|test and m in accuracy|micro_f1|macro_f1;
+ *   details.perClassF1[split][label], details.confusion[split] = { labels, matrix }
+ * - evaluate (mlm): mlm_loss, perplexity, masked_tokens
+ * Step curves (pretrain, finetune) go to work/curves.jsonl: {step, loss, lr, mask_prob?, tokens_per_s, heldout_loss?, dev_<metric>?}.
+ */
+export interface StageMetricsFile {
+  key: StageKey;
+  kind: StageKind;
+  title: string;
+  metrics: Record<string, number>;
+  details: Record<string, unknown>;
+  /** Backend that ran it (`wasm`, `tensorflow`, …) or `none` for stages without TF.js. */
+  backend: string;
+  startedAt: string;
+  finishedAt: string;
+}

@@ -94,7 +94,17 @@ export interface FinetuneParams {
 export type EvaluateParams =
   | { target: 'classifier'; finetune: StageKey; task: TaskInput; metric: Metric; splits: Array<'dev' | 'test'> }
   /** Held-out MLM loss of a model on a corpus (paper Tables 1 and 12). */
-  | { target: 'mlm'; init: ModelInit; corpus: ContentId; heldOut: HeldOutSpec; maxSeqLength: number; seed: number };
+  | {
+      target: 'mlm';
+      init: ModelInit;
+      corpus: ContentId;
+      heldOut: HeldOutSpec;
+      maxSeqLength: number;
+      seed: number;
+      /** How tokens are masked for scoring. The planner always sets it (a fixed 15% / 80-10-10
+       *  yardstick, so every model is scored alike); `maxSeqLength` above equals its maxSeqLength. */
+      masking?: MaskingSpec;
+    };
 
 /** One cell of the results table: the evaluate stage that scores (point, arm, task, seed). */
 export interface ResultCell {
@@ -113,6 +123,8 @@ export interface MlmCell {
   point: string;
   /** `base`, or the arm whose final pretrained model this is. */
   model: string;
+  /** Set when the arm's final model depends on the task (TAPT-like phases): one cell per task. */
+  task?: string;
   corpus: string;
   evaluate: StageKey;
 }

@@ -1,0 +1,226 @@
+/**
+ * The planner: a pure function from a validated experiment (plus the content ids of its inputs)
+ * to a DAG of stages. Everything a stage's output depends on goes into its params; everything
+ * that only says why it exists (experiment, point, arm, task names) goes into its labels.
+ */
+import type { CorpusDef, Experiment, ExperimentSpec, HeldOutSpec, MaskingSpec, SweepPoint } from '../config/types.ts';
+import { ConfigError } from '../errors.ts';
+import { PlanBuilder } from './builder.ts';
+import { ChainWalker, modelFromStage, type ModelRef, type PointContext } from './chain.ts';
+import { InputResolver } from './inputs.ts';
+import { PLAN_FORMAT_VERSION } from './key.ts';
+import { Projector } from './project.ts';
+import type { AggregateParams, EvaluateParams, InputCatalog, MlmCell, Plan, PlannedExperiment, ResultCell, StageKey, StageLabel } from './types.ts';
+
+const CLASSIFIER_SPLITS: Array<'dev' | 'test'> = ['dev', 'test'];
+
+/** Held-out MLM loss is always measured with BERT's standard masking (15%, 80/10/10, seed 0), so
+ *  models trained with any masking recipe are scored by the same yardstick (paper Tables 1, 12). */
+const MLM_EVAL_MASK_PROBABILITY = 0.15;
+const MLM_EVAL_SEED = 0;
+
+/** Plans one experiment file: every point × arm × task × seed, its MLM evaluations and one aggregate. */
+export function planExperiment(experiment: Experiment, catalog: InputCatalog): Plan {
+  const builder = new PlanBuilder();
+  const project = new Projector();
+  const cells: ResultCell[] = [];
+  const mlm: MlmCell[] = [];
+  const evaluates: StageKey[] = [];
+  for (const point of experiment.points) {
+    planPoint(experiment, point, catalog, builder, project, cells, mlm, evaluates);
+  }
+  const params: AggregateParams = {
+    experiment: experiment.name,
+    baselineArm: experiment.baselineArm,
+    cells,
+    mlm,
+    targets: copyTargets(experiment.targets),
+  };
+  const aggregate = builder.add({ kind: 'aggregate', params, parents: evaluates, title: `aggregate ${experiment.name}` }, { experiment: experiment.name });
+  return { formatVersion: PLAN_FORMAT_VERSION, experiments: [describe(experiment, aggregate)], stages: builder.stages() };
+}
+
+function planPoint(
+  experiment: Experiment,
+  point: SweepPoint,
+  catalog: InputCatalog,
+  builder: PlanBuilder,
+  project: Projector,
+  cells: ResultCell[],
+  mlm: MlmCell[],
+  evaluates: StageKey[],
+): void {
+  const spec = point.spec;
+  const resolve = new InputResolver(spec, catalog);
+  const ctx: PointContext = { experiment, point, builder, resolve, project, base: baseModel(experiment, point, resolve, builder, project) };
+  const walker = new ChainWalker(ctx);
+  const hparams = project.finetune(spec.finetune);
+  const finals: Array<{ arm: string; models: Map<StageKey, { model: ModelRef; tasks: string[] }> }> = [];
+
+  for (const arm of spec.arms) {
+    const models = new Map<StageKey, { model: ModelRef; tasks: string[] }>();
+    for (const task of arm.tasks) {
+      const { model } = walker.chain(arm, task);
+      if (model.stage !== null && arm.phases.length > 0) {
+        const seen = models.get(model.stage);
+        if (seen) seen.tasks.push(task);
+        else models.set(model.stage, { model, tasks: [task] });
+      }
+      const input = resolve.taskInput(task);
+      const taskDef = resolve.task(task);
+      const loc = resolve.taskContent(taskDef);
+      for (const seed of spec.finetune.seeds) {
+        const label: StageLabel = { experiment: experiment.name, point: point.name, arm: arm.name, task, seed };
+        const finetune = builder.add(
+          {
+            kind: 'finetune',
+            params: { init: model.init, task: input, metric: taskDef.metric, hparams, seed },
+            parents: model.stage === null ? [] : [model.stage],
+            title: `finetune ${task} s${seed} [${arm.name}]`,
+            inputs: { [loc.content]: loc.location, ...model.inputs },
+          },
+          label,
+        );
+        const evaluate = builder.add(
+          {
+            kind: 'evaluate',
+            params: { target: 'classifier', finetune, task: input, metric: taskDef.metric, splits: CLASSIFIER_SPLITS },
+            parents: [finetune],
+            title: `evaluate ${task} s${seed} [${arm.name}]`,
+            inputs: { [loc.content]: loc.location },
+          },
+          label,
+        );
+        evaluates.push(evaluate);
+        cells.push({ experiment: experiment.name, point: point.name, arm: arm.name, task, seed, metric: taskDef.metric, finetune, evaluate });
+      }
+    }
+    finals.push({ arm: arm.name, models });
+  }
+
+  const protocols = new Map<string, ReturnType<typeof mlmProtocol>>();
+  const mlmEval = (model: ModelRef, corpus: CorpusDef, who: { arm?: string; task?: string }): void => {
+    const c = resolve.corpusContent(corpus);
+    let protocol = protocols.get(corpus.path);
+    if (protocol === undefined) protocols.set(corpus.path, (protocol = mlmProtocol(spec, corpus, project)));
+    const params: EvaluateParams = { target: 'mlm', init: model.init, corpus: c.content, heldOut: protocol.heldOut, maxSeqLength: protocol.masking.maxSeqLength, seed: MLM_EVAL_SEED, masking: protocol.masking };
+    const label: StageLabel = { experiment: experiment.name, point: point.name, ...who, corpus: corpus.name };
+    const whose = who.arm === undefined ? 'base' : who.task === undefined ? who.arm : `${who.arm} ${who.task}`;
+    const evaluate = builder.add(
+      { kind: 'evaluate', params, parents: model.stage === null ? [] : [model.stage], title: `evaluate mlm(${corpus.name}) [${whose}]`, inputs: { [c.content]: c.location, ...model.inputs } },
+      label,
+    );
+    evaluates.push(evaluate);
+    const cell: MlmCell = { experiment: experiment.name, point: point.name, model: who.arm ?? 'base', corpus: corpus.name, evaluate };
+    if (who.task !== undefined) cell.task = who.task;
+    mlm.push(cell);
+  };
+
+  const baseCorpora = spec.base.kind === 'scratch' ? [...spec.mlmEvaluation, ...spec.base.evaluateOn] : spec.mlmEvaluation;
+  for (const corpus of uniqueByPath(baseCorpora)) mlmEval(ctx.base, corpus, {});
+  for (const { arm, models } of finals) {
+    const perTask = models.size > 1;
+    for (const { model, tasks } of models.values()) {
+      for (const corpus of uniqueByPath(spec.mlmEvaluation)) {
+        if (perTask) for (const task of tasks) mlmEval(model, corpus, { arm, task });
+        else mlmEval(model, corpus, { arm });
+      }
+    }
+  }
+}
+
+function baseModel(experiment: Experiment, point: SweepPoint, resolve: InputResolver, builder: PlanBuilder, project: Projector): ModelRef {
+  const base = point.spec.base;
+  if (base.kind === 'checkpoint') {
+    const c = resolve.checkpointContent(base.path);
+    return { init: { from: 'checkpoint', content: c.content }, stage: null, name: 'base', inputs: { [c.content]: c.location } };
+  }
+  const c = resolve.corpusContent(base.corpus);
+  const params = {
+    init: { from: 'scratch' as const, architecture: project.architecture(base.architecture), tokenizer: { ...project.tokenizer(base.tokenizer), corpus: c.content } },
+    data: [{ kind: 'corpus' as const, content: c.content }],
+    masking: project.masking(base.masking),
+    optim: project.optim(base.optim),
+    heldOut: project.heldOut(base.heldOut),
+    seed: base.seed,
+  };
+  const key = builder.add(
+    { kind: 'pretrain', params, parents: [], title: `pretrain scratch(${base.corpus.name})`, inputs: { [c.content]: c.location } },
+    { experiment: experiment.name, point: point.name, phase: 'base', corpus: base.corpus.name },
+  );
+  return modelFromStage(key, 'base');
+}
+
+/**
+ * How a corpus's held-out documents are defined: as by the first pretraining phase that trains
+ * on it (so the MLM loss is measured on documents that phase never saw), else by the first
+ * pretraining phase at all, else by the from-scratch base.
+ */
+function mlmProtocol(spec: ExperimentSpec, corpus: CorpusDef, project: Projector): { heldOut: HeldOutSpec; masking: MaskingSpec } {
+  const phases = spec.arms.flatMap((a) => a.phases);
+  const sources: Array<{ heldOut: HeldOutSpec; masking: MaskingSpec }> = [];
+  const onCorpus = phases.find((p) => p.source.type === 'dapt' && spec.corpora[p.source.corpus]?.path === corpus.path);
+  if (onCorpus) sources.push(onCorpus);
+  if (spec.base.kind === 'scratch' && spec.base.corpus.path === corpus.path) sources.push(spec.base);
+  if (phases[0]) sources.push(phases[0]);
+  if (spec.base.kind === 'scratch') sources.push(spec.base);
+  const from = sources[0];
+  if (from === undefined) {
+    throw new ConfigError(
+      `cannot evaluate MLM loss on corpus "${corpus.name}": nothing in the experiment defines its held-out documents. ` +
+        'Add a pretraining phase (held-out settings come from it) or remove the corpus from mlmEvaluation.',
+      { corpus: corpus.name },
+    );
+  }
+  const heldOut = project.heldOut(from.heldOut);
+  const m = project.masking(from.masking);
+  return {
+    heldOut: { fraction: heldOut.fraction, maxDocs: heldOut.maxDocs, everySteps: 0 },
+    masking: {
+      schedule: { kind: 'constant', p: MLM_EVAL_MASK_PROBABILITY },
+      replace: { mask: 0.8, random: 0.1, keep: 0.1 },
+      wholeWord: false,
+      remaskEachEpoch: false,
+      maxSeqLength: m.maxSeqLength,
+      packing: m.packing,
+    },
+  };
+}
+
+function uniqueByPath(corpora: CorpusDef[]): CorpusDef[] {
+  const seen = new Set<string>();
+  return corpora.filter((c) => (seen.has(c.path) ? false : (seen.add(c.path), true)));
+}
+
+function copyTargets(targets: Experiment['targets']): AggregateParams['targets'] {
+  const out: AggregateParams['targets'] = {};
+  for (const [arm, byTask] of Object.entries(targets)) {
+    const copy: Record<string, { mean: number; std: number | null }> = {};
+    for (const [task, t] of Object.entries(byTask)) copy[task] = { mean: t.mean, std: t.std };
+    out[arm] = copy;
+  }
+  return out;
+}
+
+function describe(experiment: Experiment, aggregate: StageKey): PlannedExperiment {
+  const arms = new Set<string>();
+  const tasks = new Set<string>();
+  const seeds = new Set<number>();
+  for (const p of experiment.points) {
+    for (const a of p.spec.arms) {
+      arms.add(a.name);
+      a.tasks.forEach((t) => tasks.add(t));
+    }
+    p.spec.finetune.seeds.forEach((s) => seeds.add(s));
+  }
+  return {
+    name: experiment.name,
+    file: experiment.file,
+    points: experiment.points.map((p) => p.name),
+    arms: [...arms],
+    tasks: [...tasks],
+    seeds: [...seeds],
+    baselineArm: experiment.baselineArm,
+    aggregate,
+  };
+}

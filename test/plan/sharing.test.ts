@@ -152,7 +152,7 @@ describe('changing one setting changes exactly the keys downstream of it', () =>
 });
 
 describe('identical stages in different experiment files get the same key', () => {
-  const rows = [
+  const rows: Array<{ name: string; a: ReturnType<typeof experiment>; b: ReturnType<typeof experiment>; content: Record<string, string>; sharedStages: number }> = [
     {
       name: 'same DAPT phase, different corpus/phase/arm names and files',
       a: experiment('biomed', spec({ corpora: [corpus('biomed')], tasks: [task('chemprot')], arms: [arm('dapt', [dapt('biomed')], ['chemprot'])] }), undefined, { file: '/x/biomed.yaml' }),

@@ -10,59 +10,90 @@
  */
 import { InternalError } from '../errors.ts';
 
+/** Thrown inside the encoder; collects the path on the way out. */
+class Unhashable extends Error {
+  readonly path: string[] = [];
+  constructor(readonly what: string) {
+    super(what);
+  }
+}
+
 export class Canonicalizer {
-  /** Canonical text of objects already seen. Valid because plans are built from data nobody mutates. */
-  private readonly memo = new WeakMap<object, string>();
+  /** Canonical text of objects marked shared. A plain Map: it lives for one planning call, and
+   *  memoising every object (or using a WeakMap) costs more in allocation and GC than it saves. */
+  private readonly memo = new Map<object, string | null>();
+
+  /** Marks `value` as reused by many stages: its text is computed once. Returns `value`. */
+  share<T extends object>(value: T): T {
+    if (!this.memo.has(value)) this.memo.set(value, null);
+    return value;
+  }
 
   /** Canonical JSON text of `value`. */
   text(value: unknown): string {
-    return this.encode(value, '$');
+    try {
+      return this.encode(value);
+    } catch (e) {
+      if (e instanceof Unhashable) throw new InternalError(`cannot hash ${e.what} at $${e.path.join('')}`);
+      throw e;
+    }
   }
 
-  private encode(value: unknown, at: string): string {
+  private encode(value: unknown): string {
     switch (typeof value) {
       case 'string':
         return JSON.stringify(value);
       case 'boolean':
         return value ? 'true' : 'false';
       case 'number':
-        if (!Number.isFinite(value)) throw new InternalError(`cannot hash the non-finite number ${value} at ${at}`);
+        if (!Number.isFinite(value)) throw new Unhashable(`the non-finite number ${value}`);
         return JSON.stringify(value);
-      case 'object':
+      case 'object': {
         if (value === null) return 'null';
-        return this.encodeObject(value, at);
+        const seen = this.memo.get(value);
+        if (seen !== undefined && seen !== null) return seen;
+        const out = Array.isArray(value) ? this.encodeArray(value) : this.encodeRecord(value);
+        if (seen === null) this.memo.set(value, out);
+        return out;
+      }
       default:
-        throw new InternalError(`cannot hash a ${typeof value} at ${at}`);
+        throw new Unhashable(`a ${typeof value}`);
     }
   }
 
-  private encodeObject(value: object, at: string): string {
-    const seen = this.memo.get(value);
-    if (seen !== undefined) return seen;
-    let out: string;
-    if (Array.isArray(value)) {
-      const parts: string[] = [];
-      for (let i = 0; i < value.length; i++) {
-        if (value[i] === undefined) throw new InternalError(`cannot hash undefined at ${at}[${i}]`);
-        parts.push(this.encode(value[i], `${at}[${i}]`));
+  private encodeArray(value: unknown[]): string {
+    let out = '[';
+    for (let i = 0; i < value.length; i++) {
+      try {
+        if (value[i] === undefined) throw new Unhashable('undefined');
+        out += (i > 0 ? ',' : '') + this.encode(value[i]);
+      } catch (e) {
+        if (e instanceof Unhashable) e.path.unshift(`[${i}]`);
+        throw e;
       }
-      out = `[${parts.join(',')}]`;
-    } else {
-      const proto = Object.getPrototypeOf(value);
-      if (proto !== Object.prototype && proto !== null) {
-        throw new InternalError(`cannot hash a ${proto?.constructor?.name ?? 'non-plain'} object at ${at}`);
-      }
-      const record = value as Record<string, unknown>;
-      const parts: string[] = [];
-      for (const k of Object.keys(record).sort()) {
-        const v = record[k];
-        if (v === undefined) continue;
-        parts.push(`${JSON.stringify(k)}:${this.encode(v, `${at}.${k}`)}`);
-      }
-      out = `{${parts.join(',')}}`;
     }
-    this.memo.set(value, out);
-    return out;
+    return out + ']';
+  }
+
+  private encodeRecord(value: object): string {
+    const proto = Object.getPrototypeOf(value);
+    if (proto !== Object.prototype && proto !== null) throw new Unhashable(`a ${proto?.constructor?.name ?? 'non-plain'} object`);
+    const record = value as Record<string, unknown>;
+    const keys = Object.keys(record).sort();
+    let out = '{';
+    let first = true;
+    for (const k of keys) {
+      const v = record[k];
+      if (v === undefined) continue;
+      try {
+        out += `${first ? '' : ','}${JSON.stringify(k)}:${this.encode(v)}`;
+      } catch (e) {
+        if (e instanceof Unhashable) e.path.unshift(`.${k}`);
+        throw e;
+      }
+      first = false;
+    }
+    return out + '}';
   }
 }
 

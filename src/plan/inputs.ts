@@ -5,6 +5,7 @@
  */
 import type { CorpusDef, ExperimentSpec, TaskDef } from '../config/types.ts';
 import { InternalError } from '../errors.ts';
+import type { Canonicalizer } from './canonical.ts';
 import type { ContentId, InputCatalog, InputLocation, TaskInput } from './types.ts';
 
 export interface UsedInputs {
@@ -61,6 +62,7 @@ export class InputResolver {
   constructor(
     private readonly spec: ExperimentSpec,
     private readonly catalog: InputCatalog,
+    private readonly canon: Canonicalizer,
   ) {}
 
   corpus(name: string): CorpusDef {
@@ -94,11 +96,11 @@ export class InputResolver {
     let input = this.taskInputs.get(name);
     if (input === undefined) {
       const t = this.task(name);
-      input = {
+      input = this.canon.share({
         content: this.taskContent(t).content,
         labelled: t.labelled === null ? null : { size: t.labelled.size, seed: t.labelled.seed },
         dedupeTrain: t.dedupeTrain,
-      };
+      });
       this.taskInputs.set(name, input);
     }
     return input;

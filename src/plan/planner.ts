@@ -22,7 +22,7 @@ const MLM_EVAL_SEED = 0;
 /** Plans one experiment file: every point × arm × task × seed, its MLM evaluations and one aggregate. */
 export function planExperiment(experiment: Experiment, catalog: InputCatalog): Plan {
   const builder = new PlanBuilder();
-  const project = new Projector();
+  const project = new Projector(builder.canon);
   const cells: ResultCell[] = [];
   const mlm: MlmCell[] = [];
   const evaluates: StageKey[] = [];
@@ -51,7 +51,7 @@ function planPoint(
   evaluates: StageKey[],
 ): void {
   const spec = point.spec;
-  const resolve = new InputResolver(spec, catalog);
+  const resolve = new InputResolver(spec, catalog, builder.canon);
   const ctx: PointContext = { experiment, point, builder, resolve, project, base: baseModel(experiment, point, resolve, builder, project) };
   const walker = new ChainWalker(ctx);
   const hparams = project.finetune(spec.finetune);

@@ -17,16 +17,19 @@ import type {
   Warmup,
   DegeneratePolicy,
 } from '../config/types.ts';
+import type { Canonicalizer } from './canonical.ts';
 import type { FinetuneParams } from './types.ts';
 
-/** One projection per source object, so each is canonicalised once however often it is used. */
+/** One projection per source object, marked shared so each is canonicalised once however often it is used. */
 export class Projector {
-  private readonly cache = new WeakMap<object, object>();
+  private readonly cache = new Map<object, object>();
+
+  constructor(private readonly canon: Canonicalizer) {}
 
   private once<S extends object, T extends object>(source: S, make: (s: S) => T): T {
     const hit = this.cache.get(source);
     if (hit !== undefined) return hit as T;
-    const made = make(source);
+    const made = this.canon.share(make(source));
     this.cache.set(source, made);
     return made;
   }

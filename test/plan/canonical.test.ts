@@ -27,9 +27,14 @@ describe('canonicalJson', () => {
     it(`rejects ${name}`, () => assert.throws(() => canonicalJson(value), (e) => e instanceof DaptError && e.code === 'DAPT_INTERNAL'));
   }
 
+  it('says where the unhashable value is', () => {
+    assert.throws(() => canonicalJson({ a: { b: [1, NaN] } }), /non-finite number NaN at \$\.a\.b\[1\]/);
+  });
+
   it('memoised objects give the same text wherever they appear', () => {
     const shared = { z: 1, a: [1, 2] };
     const c = new Canonicalizer();
+    c.share(shared);
     assert.equal(c.text({ x: shared, y: shared }), '{"x":{"a":[1,2],"z":1},"y":{"a":[1,2],"z":1}}');
     assert.equal(c.text(shared), canonicalJson(shared));
   });

@@ -40,8 +40,9 @@ describe('renderers', () => {
         const edges: string[] = [];
         for (const c of graph.children) {
           if (c.type === 'Node') {
-            const label = c.children.find((a) => a.key.value === 'label');
-            nodes.set(c.id.value, label!.value.value);
+            const label = c.children.find((a) => a.type === 'Attribute' && a.key.value === 'label');
+            const value = label?.type === 'Attribute' ? label.value : undefined;
+            nodes.set(c.id.value, typeof value === 'object' ? value.value : String(value));
           } else if (c.type === 'Edge') {
             const [from, to] = c.targets.map((t) => (t.type === 'NodeRef' ? t.id.value : ''));
             edges.push(`${from}->${to}`);

@@ -1,0 +1,10 @@
+/**
+ * Tracking's public API: MLflow runs for `dapt run` (openTracking) and for each stage process
+ * (openRunLogger), on an MLflow file store or an MLflow server, with an outbox so that tracking
+ * never stops training. See types.ts for the contracts.
+ */
+export { openTracking, OUTBOX_FOLDER } from './tracking.ts';
+export { openRunLogger } from './run-logger.ts';
+export { TrackingError, isTrackingError } from './errors.ts';
+export { trackingBackends, trackingUriFor } from './registry.ts';
+export type { ParamValue, RunLogger, RunStatus, SyncResult, Tracking, TrackingHandle, TrackingOptions } from './types.ts';

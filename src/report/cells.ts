@@ -1,0 +1,76 @@
+/**
+ * Turns the aggregate stage's declared cells (AggregateParams) plus the stages' records into
+ * results: one CellResult per (point, arm, task, seed) and one MlmResult per (point, model,
+ * corpus). Used by the aggregate stage (everything done) and by a partial report (some not).
+ */
+import type { AggregateParams, MlmCell, ResultCell, StageKey } from '../plan/types.ts';
+import type { CellResult, MlmResult, StageRecord } from './types.ts';
+
+export type StageLookup = (key: StageKey) => StageRecord | undefined;
+
+/**
+ * Degenerate-seed handling as the finetune stage records it: `metrics.resamples` (count),
+ * `details.seedUsed` (the seed finally trained with) and `metrics.dropped === 1` or
+ * `details.dropped === true` (policy `drop`).
+ */
+function degenerateInfo(finetune: StageRecord | undefined): { resamples: number; seedUsed: number | null; dropped: boolean } {
+  if (!finetune?.done) return { resamples: 0, seedUsed: null, dropped: false };
+  const resamples = finetune.metrics['resamples'] ?? 0;
+  const seedUsed = typeof finetune.details['seedUsed'] === 'number' ? (finetune.details['seedUsed'] as number) : null;
+  const dropped = finetune.metrics['dropped'] === 1 || finetune.details['dropped'] === true;
+  return { resamples, seedUsed, dropped };
+}
+
+export function cellResult(cell: ResultCell, lookup: StageLookup): CellResult {
+  const evaluate = lookup(cell.evaluate);
+  const finetune = lookup(cell.finetune);
+  const info = degenerateInfo(finetune);
+  const base: CellResult = {
+    point: cell.point,
+    arm: cell.arm,
+    task: cell.task,
+    seed: cell.seed,
+    metric: cell.metric,
+    status: 'missing',
+    dev: null,
+    test: null,
+    resamples: info.resamples,
+    seedUsed: info.seedUsed !== null && info.seedUsed !== cell.seed ? info.seedUsed : null,
+    evaluate: evaluate?.provenance ?? { stage: cell.evaluate, mlflowRunId: null, mlflowUri: null },
+    finetune: finetune?.provenance ?? { stage: cell.finetune, mlflowRunId: null, mlflowUri: null },
+  };
+  if (info.dropped) return { ...base, status: 'dropped' };
+  if (evaluate?.done) {
+    return {
+      ...base,
+      status: 'done',
+      dev: evaluate.metrics[`dev_${cell.metric}`] ?? null,
+      test: evaluate.metrics[`test_${cell.metric}`] ?? null,
+    };
+  }
+  const bestDev = finetune?.done ? finetune.metrics[`best_dev_${cell.metric}`] : undefined;
+  if (bestDev !== undefined) return { ...base, status: 'dev-only', dev: bestDev };
+  return base;
+}
+
+export function mlmResult(cell: MlmCell, lookup: StageLookup): MlmResult {
+  const evaluate = lookup(cell.evaluate);
+  const done = evaluate?.done === true;
+  return {
+    point: cell.point,
+    model: cell.model,
+    task: cell.task ?? null,
+    corpus: cell.corpus,
+    status: done ? 'done' : 'missing',
+    loss: done ? (evaluate.metrics['mlm_loss'] ?? null) : null,
+    perplexity: done ? (evaluate.metrics['perplexity'] ?? null) : null,
+    evaluate: evaluate?.provenance ?? { stage: cell.evaluate, mlflowRunId: null, mlflowUri: null },
+  };
+}
+
+export function collectResults(params: AggregateParams, lookup: StageLookup): { cells: CellResult[]; mlm: MlmResult[] } {
+  return {
+    cells: params.cells.map((c) => cellResult(c, lookup)),
+    mlm: params.mlm.map((c) => mlmResult(c, lookup)),
+  };
+}

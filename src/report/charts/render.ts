@@ -1,0 +1,27 @@
+/**
+ * Renders a Vega-Lite spec to a standalone SVG string in Node: vega-lite compiles it to Vega,
+ * vega renders headlessly (no canvas, no fonts embedded). Element ids are prefixed so several
+ * charts can sit inline in one HTML page without their clip paths colliding.
+ */
+import { View, parse } from 'vega';
+import { compile, type TopLevelSpec } from 'vega-lite';
+
+const BASE_CONFIG = {
+  font: 'sans-serif',
+  view: { stroke: '#ddd' },
+  axis: { labelFontSize: 10, titleFontSize: 11 },
+  legend: { labelFontSize: 10, titleFontSize: 11, labelLimit: 400 },
+  title: { fontSize: 12 },
+};
+
+export async function renderChart(spec: TopLevelSpec, id: string): Promise<string> {
+  const full = { ...spec, config: { ...BASE_CONFIG, ...(spec.config ?? {}) } } as TopLevelSpec;
+  const view = new View(parse(compile(full).spec), { renderer: 'none' });
+  try {
+    const svg = await view.toSVG();
+    const prefix = `${id.replace(/[^A-Za-z0-9_-]/g, '_')}-`;
+    return svg.replace(/\bid="([^"]+)"/g, `id="${prefix}$1"`).replace(/url\(#([^)]+)\)/g, `url(#${prefix}$1)`);
+  } finally {
+    view.finalize();
+  }
+}

@@ -48,6 +48,8 @@ function parentsOf(model: ModelRef): StageKey[] {
 export class ChainWalker {
   private readonly chains = new Map<string, ChainResult>();
   private readonly knnSelects = new Map<string, StageKey>();
+  /** (arm, task) chains being walked, to refuse size-matching cycles instead of recursing forever. */
+  private readonly walking = new Set<string>();
 
   constructor(private readonly ctx: PointContext) {}
 
@@ -77,6 +79,17 @@ export class ChainWalker {
   }
 
   private walk(arm: ArmSpec, task: string, stopAtKnnSelect: boolean): ChainResult {
+    const id = `${arm.name}\u0000${task}`;
+    if (this.walking.has(id)) throw new InternalError(`arm "${arm.name}" is size-matched to itself through other arms; validation should have rejected this`);
+    this.walking.add(id);
+    try {
+      return this.walkPhases(arm, task, stopAtKnnSelect);
+    } finally {
+      this.walking.delete(id);
+    }
+  }
+
+  private walkPhases(arm: ArmSpec, task: string, stopAtKnnSelect: boolean): ChainResult {
     let model = this.ctx.base;
     let knnSelect: StageKey | null = null;
     for (const phase of arm.phases) {
@@ -97,6 +110,7 @@ export class ChainWalker {
     return l;
   }
 
+  /** `selectOnly`: stop after planning a kNN select (for size-matching), without its pretraining. */
   private phase(arm: ArmSpec, task: string, phase: PhaseSpec, model: ModelRef, selectOnly: boolean): ChainResult {
     const { resolve } = this.ctx;
     const s = phase.source;
@@ -155,7 +169,7 @@ export class ChainWalker {
         }
         const select = this.ctx.builder.add({ kind: 'select', params, parents, title, inputs }, this.label(arm, phase, task, pool.name));
         const knnSelect = s.type === 'knn_tapt' ? select : null;
-        if (selectOnly) return { model, knnSelect };
+        if (selectOnly && knnSelect !== null) return { model, knnSelect };
         const selected: TextSource = { kind: 'selected', stage: select };
         const data = s.includeTaskText ? [taskText(task), selected] : [selected];
         const name = `${s.type}(${task}, k=${s.k})`;

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { EmbedderSpec, PhaseSpec } from '../../src/config/types.ts';
 import { planExperiment, type Plan, type Stage } from '../../src/plan/index.ts';
+import { DaptError } from '../../src/errors.ts';
 import { arm, catalogFor, checkpointBase, corpus, dapt, experiment, finetune, phase, scratchBase, spec, tapt, task } from './fixtures.ts';
 import { finetunes, initStage, isMlm, ofKind, usedBy } from './queries.ts';
 
@@ -56,6 +57,29 @@ describe('kNN and RAND selection', () => {
     const after = pretrainOf(plan, 'dapt_knn', 'chemprot').find((s) => s.key !== daptStage!.key)!;
     assert.equal(initStage(after), daptStage!.key);
     assert.deepEqual(after.parents, [daptStage!.key, sel!.key].sort());
+  });
+
+  it('RAND size-matched to a kNN that follows DAPT: the kNN select (on the DAPT model) is planned once', () => {
+    const byModel: EmbedderSpec = { kind: 'model', maxSeqLength: 64 };
+    const { plan } = planFor([
+      arm('rand_arm', [rand(20, 'dapt_knn')], ['chemprot', 'piboso']),
+      arm('dapt_knn', [dapt('biomed'), knn(20, byModel)], ['chemprot', 'piboso']),
+    ]);
+    const [daptStage] = pretrainOf(plan, 'dapt_knn', 'chemprot');
+    const knnSelects = ofKind(plan, 'select').filter((s) => selectOf(s).method === 'knn');
+    const randSelects = ofKind(plan, 'select').filter((s) => selectOf(s).method === 'rand');
+    assert.equal(knnSelects.length, 2, 'one per task');
+    assert.equal(randSelects.length, 2);
+    for (const k of knnSelects) assert.deepEqual(k.parents, [daptStage!.key]);
+    assert.deepEqual(randSelects.map((r) => r.parents[0]).sort(), knnSelects.map((k) => k.key).sort());
+    assert.equal(ofKind(plan, 'pretrain').length, 1 + 2 + 2, 'DAPT, kNN-TAPT per task, RAND-TAPT per task');
+  });
+
+  it('a size-matching cycle is refused, not recursed into', () => {
+    assert.throws(
+      () => planFor([arm('a', [rand(5, 'b', 'ra'), knn(5)], ['chemprot']), arm('b', [rand(5, 'a', 'rb'), knn(5)], ['chemprot'])]),
+      (e: unknown) => e instanceof DaptError && e.code === 'DAPT_INTERNAL' && /size-matched/.test(e.message),
+    );
   });
 
   it('kNN with different k are different selections; the same k in two arms is one', () => {

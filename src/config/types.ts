@@ -228,6 +228,8 @@ export interface ExecutionSpec {
 
 export interface Experiment {
   name: string;
+  /** Free text from the file's `description:`, for reports. */
+  description?: string | null;
   /** Absolute path of the YAML file. */
   file: string;
   /** Data root as declared in the file (absolute), or null; the loader applies overrides. */
@@ -252,6 +254,8 @@ export interface ConfigIssue {
   expected?: string;
   found?: string;
   suggestion?: string;
+  /** The source line the issue points at (without the newline), for a caret display. */
+  excerpt?: string;
 }
 
 export type ValidationResult =

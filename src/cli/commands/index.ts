@@ -1,4 +1,7 @@
 /** The command table. Each command lives in its own module; add one line here per command. */
 import type { Command } from '../types.ts';
+import { validate } from './validate.ts';
 
-export const commands: Command[] = [];
+export const commands: Command[] = [
+  validate,
+];

@@ -6,9 +6,10 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { ArchitectureSpec, HeldOutSpec, MaskingSpec, OptimSpec } from '../../src/config/types.ts';
+import type { ArchitectureSpec, FinetuneSpec, HeldOutSpec, MaskingSpec, OptimSpec } from '../../src/config/types.ts';
 import type { InputLocation } from '../../src/plan/types.ts';
 import type { StageContext, StageReporter, StageSpec } from '../../src/stages/types.ts';
+import { initBackend } from '../../src/train/backend/index.ts';
 import { saveHfCheckpoint } from '../../src/train/checkpoint/hf-dir.ts';
 import { configFromArchitecture, type ModelConfig } from '../../src/train/model/config.ts';
 import { buildModel, disposeModel, type HeadKind } from '../../src/train/model/model.ts';
@@ -65,6 +66,7 @@ export function tinyConfig(modelType: 'bert' | 'roberta' = 'bert', labels: strin
 
 /** Writes a freshly initialised tiny HF checkpoint directory and returns its path. */
 export async function writeTinyCheckpoint(dir: string, modelType: 'bert' | 'roberta' = 'bert', head: HeadKind = 'mlm', seed = 3): Promise<string> {
+  await initBackend('wasm');
   const config = tinyConfig(modelType, head === 'classifier' ? ['neg', 'pos'] : null);
   const { model } = buildModel(config, head, null, seed);
   await saveHfCheckpoint(dir, model, toyTokenizer(modelType), 32);
@@ -155,4 +157,42 @@ export function stageContext(
     trainer: 'real',
   } as StageSpec;
   return { spec, workDir, parents: Object.fromEntries(parents.map((p) => [p.key, p])), reporter: recordingReporter(), signal };
+}
+
+/** A two-label task: `pos` when a document starts in the first half of the cycle. */
+export function writeToyTask(dir: string, sizes = { train: 48, dev: 16, test: 16 }): string {
+  mkdirSync(dir, { recursive: true });
+  let d = 0;
+  for (const [split, n] of Object.entries(sizes)) {
+    const lines: string[] = [];
+    for (let i = 0; i < n; i++, d++) {
+      const start = (d * 7) % cycleWords.length;
+      const text = Array.from({ length: 6 }, (_, j) => cycleWords[(start + j) % cycleWords.length]).join(' ');
+      lines.push(JSON.stringify({ text, label: start < cycleWords.length / 2 ? 'pos' : 'neg' }));
+    }
+    writeFileSync(join(dir, `${split}.jsonl`), lines.join('\n') + '\n');
+  }
+  return dir;
+}
+
+export function toyFinetune(overrides: Partial<Omit<FinetuneSpec, 'seeds'>> = {}): Omit<FinetuneSpec, 'seeds'> {
+  return {
+    lr: 5e-3,
+    headLr: null,
+    weightDecay: 0.01,
+    beta1: 0.9,
+    beta2: 0.98,
+    eps: 1e-6,
+    warmupRatio: 0.1,
+    decay: 'linear',
+    epochs: 4,
+    batchSize: 8,
+    gradAccum: 1,
+    patience: 3,
+    dropout: 0.1,
+    maxSeqLength: 16,
+    clipNorm: 1,
+    degenerate: { policy: 'keep' },
+    ...overrides,
+  };
 }

@@ -67,10 +67,13 @@ function defaultTokenizerConfig(model: EncoderModel, tokenizer: TextTokenizer, m
   };
 }
 
-/** Writes model + tokenizer as a HF directory, replacing `dir` atomically. */
+/** Writes model + tokenizer as a HF directory, replacing `dir` atomically. `maxLength` is the
+ *  sequence length it was trained with. */
 export async function saveHfCheckpoint(dir: string, model: EncoderModel, tokenizer: TextTokenizer, maxLength: number): Promise<void> {
   const weights = await exportWeights(model);
-  const tokenizerConfig = Object.keys(tokenizer.config).length > 0 ? tokenizer.config : defaultTokenizerConfig(model, tokenizer, maxLength);
+  // model_max_length records the length this model was trained with; evaluation truncates to it
+  const base = Object.keys(tokenizer.config).length > 0 ? tokenizer.config : defaultTokenizerConfig(model, tokenizer, maxLength);
+  const tokenizerConfig = { ...base, model_max_length: maxLength };
   await replaceDir(dir, (tmp) => {
     writeFileSynced(join(tmp, 'config.json'), JSON.stringify(toHfConfig(model.config), null, 2) + '\n');
     writeSafetensors(join(tmp, 'model.safetensors'), weights);

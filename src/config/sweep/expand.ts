@@ -44,19 +44,19 @@ function formatNumber(n: number): string {
   return String(n);
 }
 
-/** `0.3`, `1e-5`, `linear-0.15-0.05`, `1+2+3`: short text for a swept value. */
-export function formatValue(v: unknown): string {
+/** `0.3`, `1e-5`, `linear-0.15-0.05`, `1+2+3`: short text for a swept value (keys only at the top). */
+export function formatValue(v: unknown, top = true): string {
   if (typeof v === 'number') return formatNumber(v);
   if (typeof v === 'string') return v;
   if (v === null || v === undefined) return 'null';
   if (typeof v === 'boolean') return String(v);
-  if (Array.isArray(v)) return v.map(formatValue).join('+');
+  if (Array.isArray(v)) return v.map((x) => formatValue(x, false)).join('+');
   const entries = Object.entries(v as Record<string, unknown>);
-  if (entries.length === 1) {
+  if (top && entries.length === 1) {
     const [k, inner] = entries[0]!;
-    return `${k}-${formatValue(inner)}`;
+    return `${k}-${formatValue(inner, false)}`;
   }
-  return entries.map(([, inner]) => formatValue(inner)).join('-');
+  return entries.map(([, inner]) => formatValue(inner, false)).join('-');
 }
 
 /** For each path, its shortest dotted suffix that no other path shares. */

@@ -4,6 +4,9 @@
  * entries, no special tokens, min_frequency 0), so the vocabulary is cut afterwards: learned
  * entries come in learning order, and the first N of them are exactly what the trainer gives
  * when it stops at N. The special tokens and (for BPE) the full byte alphabet are added here.
+ * WordPiece training there breaks count ties in hash-map order, so two trainings on the same
+ * text can differ (huggingface/tokenizers#1794; byte-level BPE is deterministic): a stage keeps
+ * the tokenizer it trained in work/ and in its saved model, and never retrains it.
  */
 import { createRequire } from 'node:module';
 import type { TokenizerTrainSpec } from '../../config/types.ts';

@@ -51,7 +51,6 @@ export async function initBackend(requested: 'auto' | BackendName = 'auto'): Pro
 }
 
 async function tryBackend(name: BackendName, notes: string[]): Promise<BackendInfo | null> {
-  const base = { name, blas: null, ops: opsFor(name) };
   switch (name) {
     case 'tensorflow-gpu':
     case 'tensorflow': {
@@ -61,12 +60,12 @@ async function tryBackend(name: BackendName, notes: string[]): Promise<BackendIn
         return null;
       }
       if (!(await setBackendSafely('tensorflow', notes, packageFor(name)))) return null;
-      return { ...base, threads: availableParallelism(), simd: true, notes: [...notes] };
+      return { name, threads: availableParallelism(), simd: true, blas: null, ops: opsFor(name).name, notes: [...notes] };
     }
     case 'wasm': {
       try {
         const setup = await setUpWasm();
-        return { ...base, threads: setup.threads, simd: setup.simd, notes: [...notes, ...setup.notes] };
+        return { name, threads: setup.threads, simd: setup.simd, blas: setup.blas, ops: opsFor(name).name, notes: [...notes, ...setup.notes] };
       } catch (e) {
         notes.push(`@tensorflow/tfjs-backend-wasm could not be initialised (${e instanceof Error ? e.message : String(e)})`);
         return null;
@@ -75,7 +74,7 @@ async function tryBackend(name: BackendName, notes: string[]): Promise<BackendIn
     case 'cpu': {
       await import('@tensorflow/tfjs-backend-cpu');
       if (!(await setBackendSafely('cpu', notes, '@tensorflow/tfjs-backend-cpu'))) return null;
-      return { ...base, threads: 1, simd: false, notes: [...notes, CPU_NOTE] };
+      return { name, threads: 1, simd: false, blas: null, ops: opsFor(name).name, notes: [...notes, CPU_NOTE] };
     }
   }
 }

@@ -25,3 +25,13 @@ export function output(backend: BackendWasm, shape: number[], dtype: DataType, z
   if (zero) (backend.typedArrayFromHeap(out) as Float32Array | Int32Array).fill(0);
   return out;
 }
+
+/** Byte offset of a tensor's data in the heap. */
+export function offset(backend: BackendWasm, t: TensorInfo): number {
+  return backend.dataIdMap.get(t.dataId)!.memoryOffset;
+}
+
+/** The heap as bytes. Take it after allocating outputs: growing the heap replaces the buffer. */
+export function heapBytes(backend: BackendWasm): Uint8Array {
+  return (backend.wasm as unknown as { HEAPU8: Uint8Array }).HEAPU8;
+}

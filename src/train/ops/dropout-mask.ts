@@ -15,10 +15,15 @@ function mix(seed: number, i: number): number {
   return h >>> 0;
 }
 
+/** An element is kept when its hash is at least this. */
+export function dropoutThreshold(rate: number): number {
+  return Math.floor(rate * 4294967296);
+}
+
 /** Inverted-dropout multipliers: 0 where dropped, 1/(1-rate) where kept. */
 export function dropoutScaleMask(size: number, rate: number, seed: number): Float32Array {
   const out = new Float32Array(size);
-  const threshold = Math.floor(rate * 4294967296);
+  const threshold = dropoutThreshold(rate);
   const keep = 1 / (1 - rate);
   for (let i = 0; i < size; i++) out[i] = mix(seed, i) >= threshold ? keep : 0;
   return out;

@@ -1,7 +1,7 @@
 /** The TrainOps for the initialised backend. */
 import { currentBackend } from '../backend/index.ts';
 import { InternalError } from '../../errors.ts';
-import { referenceOps } from './reference.ts';
+import { opsFor } from './select.ts';
 import type { TrainOps } from './types.ts';
 
 export type { TrainOps, DropoutSpec } from './types.ts';
@@ -11,5 +11,5 @@ export { referenceOps } from './reference.ts';
 export function getTrainOps(): TrainOps {
   const backend = currentBackend();
   if (backend === null) throw new InternalError('getTrainOps() called before initBackend()');
-  return referenceOps;
+  return opsFor(backend.name);
 }

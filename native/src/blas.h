@@ -1,0 +1,19 @@
+/* OpenBLAS, loaded at run time with dlopen so the addon builds and loads without it. */
+#ifndef DAPT_BLAS_H
+#define DAPT_BLAS_H
+
+enum { DAPT_ROW_MAJOR = 101, DAPT_NO_TRANS = 111, DAPT_TRANS = 112 };
+
+typedef void (*dapt_sgemm_fn)(int order, int ta, int tb, int m, int n, int k, float alpha, const float *a, int lda,
+                              const float *b, int ldb, float beta, float *c, int ldc);
+
+/* NULL until dapt_blas_load succeeded. */
+extern dapt_sgemm_fn dapt_sgemm;
+
+/* Returns NULL on success, else a static message. `threads` <= 0 keeps the library default.
+ * OpenBLAS reads OPENBLAS_CORETYPE when loaded, so set it before the first call. */
+const char *dapt_blas_load(int threads, const char **library, const char **core);
+int dapt_cpu_has_avx512(void);
+void dapt_blas_set_threads(int threads);
+
+#endif

@@ -1,0 +1,89 @@
+#include <math.h>
+#include "kernels.h"
+#include "vmath.h"
+
+#define INV_SQRT2 0.70710678118654752f
+#define INV_SQRT_2PI 0.39894228040143268f
+
+void dapt_gelu_fwd(const float *x, float *y, size_t n) {
+#pragma omp parallel for simd schedule(static)
+  for (size_t i = 0; i < n; i++) y[i] = 0.5f * x[i] * (1.0f + dapt_erff(x[i] * INV_SQRT2));
+}
+
+void dapt_gelu_bwd(const float *dy, const float *x, float *dx, size_t n) {
+#pragma omp parallel for simd schedule(static)
+  for (size_t i = 0; i < n; i++) {
+    const float v = x[i];
+    const float cdf = 0.5f * (1.0f + dapt_erff(v * INV_SQRT2));
+    dx[i] = dy[i] * (cdf + v * INV_SQRT_2PI * dapt_expf(-0.5f * v * v));
+  }
+}
+
+/* Same hash as src/train/ops/dropout-mask.ts, so every implementation draws the same mask. */
+static inline uint32_t mix(uint32_t seed, uint32_t i) {
+  uint32_t h = (i * 0x9e3779b9u) ^ (seed * 0x85ebca6bu);
+  h ^= h >> 16;
+  h *= 0x85ebca6bu;
+  h ^= h >> 13;
+  h *= 0xc2b2ae35u;
+  h ^= h >> 16;
+  return h;
+}
+
+void dapt_dropout(const float *x, float *y, size_t n, uint32_t seed, uint32_t threshold, float keep) {
+#pragma omp parallel for simd schedule(static)
+  for (size_t i = 0; i < n; i++) y[i] = x[i] * (mix(seed, (uint32_t)i) >= threshold ? keep : 0.0f);
+}
+
+void dapt_bias_rows(float *y, const float *bias, size_t rows, size_t cols) {
+#pragma omp parallel for schedule(static)
+  for (size_t r = 0; r < rows; r++) {
+    float *row = y + r * cols;
+    for (size_t c = 0; c < cols; c++) row[c] = bias[c];
+  }
+}
+
+void dapt_col_sum(const float *restrict x, float *restrict out, size_t rows, size_t cols) {
+  for (size_t c = 0; c < cols; c++) out[c] = 0.0f;
+  for (size_t r = 0; r < rows; r++) {
+    const float *row = x + r * cols;
+    for (size_t c = 0; c < cols; c++) out[c] += row[c];
+  }
+}
+
+double dapt_sum_squares(const float *x, size_t n) {
+  double total = 0.0;
+#pragma omp parallel for reduction(+ : total) schedule(static)
+  for (size_t i = 0; i < n; i++) total += (double)x[i] * x[i];
+  return total;
+}
+
+void dapt_adamw(float *p, const float *g, float *m, float *v, size_t n, float lr, float b1, float b2, float eps,
+                float wd, float bc1, float bc2, float gscale) {
+#pragma omp parallel for simd schedule(static)
+  for (size_t i = 0; i < n; i++) {
+    const float gi = g[i] * gscale;
+    const float mi = b1 * m[i] + (1.0f - b1) * gi;
+    const float vi = b2 * v[i] + (1.0f - b2) * gi * gi;
+    m[i] = mi;
+    v[i] = vi;
+    p[i] -= lr * ((mi / bc1) / (sqrtf(vi / bc2) + eps) + wd * p[i]);
+  }
+}
+
+/* Batched 2-D transpose in 32×32 tiles: [batch, rows, cols] → [batch, cols, rows]. */
+void dapt_transpose(const float *restrict x, float *restrict y, size_t batch, size_t rows, size_t cols) {
+  const size_t T = 32;
+  for (size_t b = 0; b < batch; b++) {
+    const float *xb = x + b * rows * cols;
+    float *yb = y + b * rows * cols;
+    for (size_t r0 = 0; r0 < rows; r0 += T) {
+      const size_t r1 = r0 + T < rows ? r0 + T : rows;
+      for (size_t c0 = 0; c0 < cols; c0 += T) {
+        const size_t c1 = c0 + T < cols ? c0 + T : cols;
+        for (size_t r = r0; r < r1; r++)
+          for (size_t c = c0; c < c1; c++) yb[c * rows + r] = xb[r * cols + c];
+      }
+    }
+  }
+}

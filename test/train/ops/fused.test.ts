@@ -1,0 +1,61 @@
+import { before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as tf from '@tensorflow/tfjs-core';
+import { getTrainOps } from '../../../src/train/ops/index.ts';
+import { referenceOps } from '../../../src/train/ops/reference.ts';
+import type { TrainOps } from '../../../src/train/ops/types.ts';
+import { assertClose, on, setUpBackends } from './_compare.ts';
+import { opCases } from './_cases.ts';
+
+let fused: TrainOps;
+before(async () => {
+  await setUpBackends();
+  fused = getTrainOps();
+});
+
+const skipUnlessFused = (t: { skip: (why: string) => void }) => {
+  if (fused.name === 'reference') t.skip('native kernels are not built here (npm run build:native)');
+  return fused.name === 'reference';
+};
+
+for (const c of opCases) {
+  test(`fused ${c.name}: wasm matches the reference on cpu`, async (t) => {
+    if (skipUnlessFused(t)) return;
+    const expected = await on('cpu', c.compute(referenceOps));
+    const actual = await on('wasm', c.compute(fused));
+    assert.equal(actual.length, expected.length);
+    actual.forEach((a, i) => assertClose(a, expected[i]!, `${c.name} [output ${i}]`));
+  });
+}
+
+function adamwCase(ops: TrainOps, shared: boolean): Float32Array[] {
+  const init = tf.tensor1d([1, -2, 0.5, 3]);
+  const p = tf.variable(shared ? init : init.clone());
+  const m = tf.variable(tf.tensor1d([0.1, 0, -0.2, 1]));
+  const v = tf.variable(tf.tensor1d([0.01, 0.04, 0, 2]));
+  const hp = { lr: 0.1, beta1: 0.9, beta2: 0.99, eps: 1e-6, weightDecay: 0.01, step: 3, gradScale: 0.5 };
+  ops.adamwUpdate(p, tf.tensor1d([0.5, -1, 2, -3]), m, v, hp);
+  ops.adamwUpdate(p, tf.tensor1d([0.25, 1, -2, 0]), m, v, { ...hp, step: 4 });
+  const out = [p, m, v, init].map((t) => Float32Array.from(t.dataSync()));
+  tf.dispose([p, m, v, init]);
+  return out;
+}
+
+test('fused adamwUpdate matches the reference over two steps, and never writes a shared buffer', async (t) => {
+  if (skipUnlessFused(t)) return;
+  for (const shared of [false, true]) {
+    const expected = await on('cpu', () => tf.tensor(adamwCase(referenceOps, shared).flatMap((a) => Array.from(a))));
+    const actual = await on('wasm', () => tf.tensor(adamwCase(fused, shared).flatMap((a) => Array.from(a))));
+    assertClose(actual[0]!, expected[0]!, `adamw (shared=${shared})`);
+    // the tensor the parameter was made from keeps its values
+    assert.deepEqual(Array.from(actual[0]!.slice(12)), [1, -2, 0.5, 3]);
+  }
+});
+
+test('fused dropout draws exactly the reference mask', async (t) => {
+  if (skipUnlessFused(t)) return;
+  const x = () => tf.ones([3, 1000]);
+  const [a] = await on('wasm', () => fused.dropout(x(), { rate: 0.15, seed: 123456789 }));
+  const [b] = await on('cpu', () => referenceOps.dropout(x(), { rate: 0.15, seed: 123456789 }));
+  assert.deepEqual(a, b);
+});

@@ -1,7 +1,13 @@
 /** The command table. Each command lives in its own module; add one line here per command. */
 import type { Command } from '../types.ts';
+import { gc } from './gc.ts';
+import { run } from './run.ts';
+import { stage } from './stage.ts';
 import { validate } from './validate.ts';
 
 export const commands: Command[] = [
   validate,
+  run,
+  stage,
+  gc,
 ];

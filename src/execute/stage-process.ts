@@ -1,0 +1,200 @@
+/**
+ * The body of `dapt stage <spec.json>`: one stage in its own process, the same command locally
+ * and on a cluster. Runs the stage's runner in work/, then writes metrics.json, the manifest
+ * (last of the stage's files, atomically: from then on the stage is done) and `exitcode`.
+ * A failure leaves no manifest and keeps work/, so the next attempt resumes from the checkpoint.
+ * SIGINT/SIGTERM abort the runner (it checkpoints); a second signal exits at once.
+ */
+import { mkdir, readFile, rm } from 'node:fs/promises';
+import { writeFileSync } from 'node:fs';
+import writeFileAtomic from 'write-file-atomic';
+import { DaptError, isDaptError } from '../errors.ts';
+import type { StageKind } from '../plan/types.ts';
+import { loadRunner } from '../stages/registry.ts';
+import { ProcessStageReporter } from '../stages/reporter.ts';
+import type { StageMetricsFile, StageSpec } from '../stages/types.ts';
+import { openRunLogger, type RunLogger } from '../track/index.ts';
+import { pathsOfStageDir, type StagePaths } from './layout.ts';
+import { adoptLock, describeHolder, tryAcquireLock, type HeldLock } from './lock.ts';
+import { verifyManifest, writeManifest } from './manifest.ts';
+
+export const EXIT_INTERRUPTED = 130;
+const TRACKING_TIMEOUT_MS = 30_000;
+const PARENT_CHECK_MS = 1000;
+const kinds: readonly StageKind[] = ['select', 'pretrain', 'finetune', 'evaluate', 'aggregate'];
+
+export interface StageProcessIO {
+  print(line: string): void;
+  env: NodeJS.ProcessEnv;
+  /** Installs signal handlers; returns a function removing them. Injected so tests need no real signals. */
+  onSignal(handler: (signal: string) => void): () => void;
+  /** Leaves the process now (second signal). */
+  exitNow(code: number): void;
+}
+
+function invalid(path: string, what: string): DaptError {
+  return new DaptError('DAPT_STAGE_SPEC_INVALID', `${path}: ${what}; it is written by \`dapt run\`, which rewrites it on the next run`);
+}
+
+export async function readStageSpec(path: string): Promise<StageSpec> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(await readFile(path, 'utf8'));
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw new DaptError('DAPT_FILE_NOT_FOUND', `stage spec not found: ${path}`);
+    throw invalid(path, `not valid JSON (${(e as Error).message})`);
+  }
+  const spec = parsed as Partial<StageSpec> | null;
+  if (typeof spec !== 'object' || spec === null) throw invalid(path, 'not a JSON object');
+  for (const field of ['key', 'title', 'stageDir', 'storeDir', 'backend'] as const) {
+    if (typeof spec[field] !== 'string') throw invalid(path, `"${field}" must be a string`);
+  }
+  if (!kinds.includes(spec.kind as StageKind)) throw invalid(path, `"kind" must be one of ${kinds.join(', ')}`);
+  if (typeof spec.params !== 'object' || spec.params === null) throw invalid(path, '"params" must be an object');
+  if (!Array.isArray(spec.parents)) throw invalid(path, '"parents" must be a list');
+  if (spec.trainer !== 'real' && spec.trainer !== 'fake') throw invalid(path, '"trainer" must be "real" or "fake"');
+  return spec as StageSpec;
+}
+
+async function withTimeout(what: string, io: StageProcessIO, call: () => Promise<void>): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([
+      call(),
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`no answer in ${TRACKING_TIMEOUT_MS / 1000} s`)), TRACKING_TIMEOUT_MS);
+      }),
+    ]);
+  } catch (e) {
+    io.print(`warning: MLflow ${what} failed (${(e as Error).message}); the stage's results are kept`);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+async function takeLock(spec: StageSpec, paths: StagePaths, io: StageProcessIO): Promise<{ lock: HeldLock; own: boolean }> {
+  const token = io.env['DAPT_STAGE_LOCK_TOKEN'];
+  if (token) {
+    const lock = await adoptLock(paths.lock, token);
+    if (!lock) throw new DaptError('DAPT_LOCKED', `the lock of stage ${spec.key} is no longer held by the \`dapt run\` that started this process`);
+    return { lock, own: false };
+  }
+  const got = await tryAcquireLock(paths.lock);
+  if (!got.acquired) throw new DaptError('DAPT_LOCKED', `stage ${spec.key} is being run by ${describeHolder(got.holder)}; wait for it or stop it`);
+  return { lock: got.lock, own: true };
+}
+
+function backendOf(spec: StageSpec, tags: Readonly<Record<string, string>>, details: Record<string, unknown>): string {
+  if (spec.trainer === 'fake') return 'fake';
+  if (tags['dapt.backend']) return tags['dapt.backend'];
+  if (typeof details['backend'] === 'string') return details['backend'];
+  return spec.kind === 'aggregate' ? 'none' : spec.backend;
+}
+
+/** Runs the stage described by `specPath`; returns the process exit code (also written to `exitcode`). */
+export async function runStageProcess(specPath: string, io: StageProcessIO): Promise<number> {
+  const spec = await readStageSpec(specPath);
+  const paths = pathsOfStageDir(spec.stageDir);
+  await mkdir(paths.dir, { recursive: true });
+  const { lock, own } = await takeLock(spec, paths, io);
+  const writeExitCode = (code: number) => writeFileSync(paths.exitcode, `${code}\n`);
+
+  const controller = new AbortController();
+  let signals = 0;
+  const removeSignals = io.onSignal((signal) => {
+    signals += 1;
+    if (signals === 1) {
+      io.print(`${signal}: checkpointing and stopping (a second signal stops at once)`);
+      controller.abort();
+      return;
+    }
+    io.print(`${signal} again: stopping now`);
+    writeExitCode(EXIT_INTERRUPTED);
+    io.exitNow(EXIT_INTERRUPTED);
+  });
+  // Under `dapt run`, a stage whose runner died (kill -9) stops too: nobody would watch it.
+  const parentPid = Number(io.env['DAPT_PARENT_PID']);
+  const watchdog = Number.isInteger(parentPid) && parentPid > 0
+    ? setInterval(() => {
+        if (process.ppid !== parentPid && !controller.signal.aborted) {
+          io.print('the `dapt run` that started this stage is gone: checkpointing and stopping');
+          controller.abort();
+        }
+      }, PARENT_CHECK_MS)
+    : null;
+  watchdog?.unref();
+
+  let logger: RunLogger | null = null;
+  try {
+    if ((await verifyManifest(paths)).ok) {
+      io.print(`stage ${spec.key} (${spec.title}) is already done`);
+      writeExitCode(0);
+      return 0;
+    }
+    await rm(paths.exitcode, { force: true });
+    await mkdir(paths.work, { recursive: true });
+    if (spec.tracking) {
+      try {
+        logger = openRunLogger(spec.tracking);
+      } catch (e) {
+        io.print(`warning: MLflow logging is off for this stage (${(e as Error).message})`);
+      }
+    }
+    const reporter = new ProcessStageReporter({ progressPath: paths.progress, print: io.print, logger });
+    const startedAt = new Date();
+    io.print(`stage ${spec.key}: ${spec.title} (${spec.kind}, trainer ${spec.trainer}) started in ${paths.work}`);
+
+    let outcome;
+    try {
+      const runner = await loadRunner(spec.kind, spec.trainer);
+      const parents = Object.fromEntries(spec.parents.map((p) => [p.key, p]));
+      outcome = await runner.run({ spec, workDir: paths.work, parents, reporter, signal: controller.signal });
+    } finally {
+      await reporter.close();
+    }
+
+    const finishedAt = new Date();
+    const details = outcome.details ?? {};
+    const metrics = { ...outcome.metrics, wall_seconds: (finishedAt.getTime() - startedAt.getTime()) / 1000 };
+    const file: StageMetricsFile = {
+      key: spec.key,
+      kind: spec.kind,
+      title: spec.title,
+      metrics,
+      details,
+      backend: backendOf(spec, reporter.runnerTags, details),
+      startedAt: startedAt.toISOString(),
+      finishedAt: finishedAt.toISOString(),
+    };
+    await writeFileAtomic(paths.metrics, JSON.stringify(file, null, 2) + '\n');
+    const producedBy = spec.tracking ? { runId: spec.tracking.runId, experimentId: spec.tracking.experimentId, uri: spec.tracking.uri } : null;
+    await writeManifest(paths, { key: spec.key, kind: spec.kind, producedBy });
+    io.print(`stage ${spec.key} done in ${metrics.wall_seconds.toFixed(1)} s`);
+    if (logger) {
+      const l = logger;
+      await withTimeout('final logging', io, async () => {
+        l.metrics(0, metrics);
+        l.artifact(paths.spec);
+        l.artifact(paths.metrics);
+        await l.finish('FINISHED');
+      });
+    }
+    writeExitCode(0);
+    return 0;
+  } catch (e) {
+    const interrupted = controller.signal.aborted || (isDaptError(e) && e.code === 'DAPT_INTERRUPTED');
+    if (isDaptError(e)) io.print(`error [${e.code}]: ${e.message}`);
+    else io.print(`error: ${(e as Error)?.stack ?? String(e)}`);
+    if (logger) {
+      const l = logger;
+      await withTimeout('closing the run', io, () => l.finish(interrupted ? 'KILLED' : 'FAILED'));
+    }
+    const code = interrupted ? EXIT_INTERRUPTED : 1;
+    writeExitCode(code);
+    return code;
+  } finally {
+    if (watchdog) clearInterval(watchdog);
+    removeSignals();
+    if (own) await lock.release().catch(() => undefined);
+  }
+}

@@ -1,0 +1,101 @@
+/**
+ * One `dapt run` after planning: MLflow parent runs, the scheduler over the chosen executor,
+ * then the report and an outbox sync. Interrupts come from the caller (the CLI owns signals).
+ */
+import { fileURLToPath } from 'node:url';
+import type { ExecutionSpec } from '../config/types.ts';
+import type { Plan } from '../plan/types.ts';
+import { generateReport, type ReportResult } from '../report/index.ts';
+import { slotsFromJobs } from './concurrency.ts';
+import { createExecutor } from './executors.ts';
+import { Scheduler } from './scheduler.ts';
+import type { SpecDefaults } from './spec.ts';
+import { StudyTracker } from './tracking.ts';
+import type { ExecEvent, ExecutionResult } from './types.ts';
+
+/** `node <repo>/bin/dapt.js`: what every stage process runs, locally and on a cluster. */
+export function daptCommand(): string[] {
+  return [process.execPath, fileURLToPath(new URL('../../bin/dapt.js', import.meta.url))];
+}
+
+export interface StudyOptions {
+  plan: Plan;
+  specDefaults: SpecDefaults;
+  executor: string;
+  execution: ExecutionSpec | null;
+  jobs: number | null;
+  retry: number;
+  force: ReadonlySet<string>;
+  verify: boolean;
+  /** MLflow on (the default) or off. */
+  tracking: boolean;
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+  /** `mlflow.source.name` of the runs. */
+  source: string;
+  onEvent(event: ExecEvent): void;
+}
+
+export interface StudyResult {
+  execution: ExecutionResult;
+  report: ReportResult | null;
+  reportError: string | null;
+  trackingUri: string | null;
+  sync: { replayed: number; pending: number } | null;
+}
+
+export interface StudyRun {
+  /** First Ctrl-C: stages checkpoint and stop. */
+  interrupt(): void;
+  /** Second Ctrl-C: stop now. */
+  kill(): void;
+  result: Promise<StudyResult>;
+}
+
+export async function startStudy(opts: StudyOptions): Promise<StudyRun> {
+  const { storeDir } = opts.specDefaults;
+  const warn = (message: string) => opts.onEvent({ type: 'warning', message });
+  const executor = await createExecutor(opts.executor, { storeDir, env: opts.env, daptCommand: daptCommand(), execution: opts.execution });
+  const tracker = opts.tracking
+    ? await StudyTracker.open({ storeDir, env: opts.env, plan: opts.plan, source: opts.source, backend: opts.specDefaults.backend, cwd: opts.cwd, onWarning: warn })
+    : null;
+  const scheduler = new Scheduler({
+    plan: opts.plan,
+    storeDir,
+    executor,
+    slots: opts.jobs === null ? executor.defaultSlots() : slotsFromJobs(opts.jobs),
+    retry: opts.retry,
+    force: opts.force,
+    verify: opts.verify,
+    specDefaults: opts.specDefaults,
+    tracker,
+    onEvent: opts.onEvent,
+  });
+
+  const result = (async (): Promise<StudyResult> => {
+    let execution: ExecutionResult;
+    try {
+      execution = await scheduler.run();
+    } finally {
+      await executor.close();
+    }
+    let report: ReportResult | null = null;
+    let reportError: string | null = null;
+    if (!execution.interrupted) {
+      try {
+        report = await generateReport({ plan: opts.plan, storeDir });
+      } catch (e) {
+        reportError = (e as Error).message;
+      }
+    }
+    let sync = null;
+    if (tracker) {
+      if (report) await tracker.logReport(report.reports);
+      await tracker.finish(execution.interrupted ? 'KILLED' : execution.failures.length ? 'FAILED' : 'FINISHED');
+      sync = await tracker.sync();
+    }
+    return { execution, report, reportError, trackingUri: tracker?.uri ?? null, sync };
+  })();
+
+  return { interrupt: () => scheduler.interrupt(), kill: () => scheduler.kill(), result };
+}

@@ -1,0 +1,97 @@
+/**
+ * The executor layer's types. An `Executor` starts one stage process and reports when it ends;
+ * the scheduler (scheduler.ts) decides what runs when, holds the locks and talks to MLflow, so
+ * an executor only knows how to start `dapt stage <spec.json>` somewhere (this machine, Slurm).
+ * Executors are looked up by name in executors.ts.
+ */
+import type { ExecutionSpec } from '../config/types.ts';
+import type { Stage, StageKey, StageKind } from '../plan/types.ts';
+import type { StagePaths } from './layout.ts';
+
+/** How many stages may run at once. `heavy` stages (training, model inference) have their own cap. */
+export interface Slots {
+  total: number;
+  heavy: number;
+}
+
+/** One attempt at one stage, as handed to an executor. spec.json is already written. */
+export interface StageJob {
+  key: StageKey;
+  kind: StageKind;
+  title: string;
+  paths: StagePaths;
+  heavy: boolean;
+  /** 1 for the first attempt; later attempts resume from the stage's checkpoint. */
+  attempt: number;
+  /** Environment the stage process needs on top of the executor's (lock token, …). */
+  env: Record<string, string>;
+}
+
+export interface StageExit {
+  /** Null when the process ended without an exit status (killed by a signal, job lost). */
+  exitCode: number | null;
+  signal: string | null;
+}
+
+/** A started stage process. */
+export interface StageHandle {
+  readonly exited: Promise<StageExit>;
+  /** What the lock file should record about this process (pid on this host, job id, …). */
+  readonly lockFields: { childPid?: number; extra?: Record<string, string | number> };
+  /** Ask it to checkpoint and stop (SIGTERM). */
+  interrupt(): void;
+  /** Stop it now. */
+  kill(): void;
+}
+
+export interface ExecutorContext {
+  storeDir: string;
+  env: NodeJS.ProcessEnv;
+  /** argv prefix that runs the dapt CLI: `[node, <repo>/bin/dapt.js]`. */
+  daptCommand: string[];
+  /** The experiment files' `execution:` section (the first that has one), if any. */
+  execution: ExecutionSpec | null;
+}
+
+export interface Executor {
+  readonly name: string;
+  /** Concurrency when the user gives no `--jobs` (see concurrency.ts for the local rule). */
+  defaultSlots(): Slots;
+  start(job: StageJob): Promise<StageHandle>;
+  /** Called once when the run ends (cancel queued work, close connections). */
+  close(): Promise<void>;
+}
+
+export type ExecutorFactory = (ctx: ExecutorContext) => Executor | Promise<Executor>;
+
+/** Where a stage is in this run. */
+export type StageRunState =
+  /** Done before this run started (or finished by a concurrent run). */
+  | 'cached'
+  | 'pending'
+  /** Another process holds its lock; we wait for its result. */
+  | 'locked'
+  | 'starting'
+  | 'running'
+  | 'done'
+  | 'failed'
+  /** A parent failed: it cannot run. */
+  | 'blocked'
+  | 'interrupted';
+
+export type ExecEvent =
+  | { type: 'state'; stage: Stage; state: StageRunState; attempt: number; detail?: string }
+  | { type: 'warning'; message: string };
+
+export interface StageFailure {
+  stage: Stage;
+  logPath: string;
+  attempts: number;
+  reason: string;
+}
+
+export interface ExecutionResult {
+  states: Map<StageKey, StageRunState>;
+  failures: StageFailure[];
+  interrupted: boolean;
+}

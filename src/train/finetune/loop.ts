@@ -170,7 +170,8 @@ export async function runFinetuning(job: FinetuneJob): Promise<FinetuneResult> {
           if (state.attemptStep % logEvery === 0 || epochEnd) {
             const point: CurvePoint = { step: state.steps, loss: state.window.lossSum / state.window.steps, lr: rates.lr, tokens_per_s: tokensPerSecond };
             if (epochEnd) {
-              const dev = await predictClasses(job.ops, model, job.dev, job.layout, hp.batchSize * 2, job.signal);
+              // no abort inside the dev pass: it is short, and the next step checkpoints before stopping
+              const dev = await predictClasses(job.ops, model, job.dev, job.layout, hp.batchSize * 2);
               const score = scoreClassification(devGold, dev.predicted, job.devLabels)[job.metric];
               state.devHistory.push(score);
               point[`dev_${job.metric}`] = score;

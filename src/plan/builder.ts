@@ -66,6 +66,13 @@ export class PlanBuilder {
     for (const l of stage.labels) this.addLabel(entry, l);
   }
 
+  /** Records another use of a stage already added. */
+  use(key: StageKey, label: StageLabel): void {
+    const entry = this.entries.get(key);
+    if (entry === undefined) throw new InternalError(`a use was recorded for unplanned stage ${key}`);
+    this.addLabel(entry, label);
+  }
+
   has(key: StageKey): boolean {
     return this.entries.has(key);
   }

@@ -12,6 +12,9 @@ import { PLAN_FORMAT_VERSION } from './key.ts';
 import { Projector } from './project.ts';
 import type { AggregateParams, EvaluateParams, InputCatalog, MlmCell, Plan, PlannedExperiment, ResultCell, StageKey, StageLabel } from './types.ts';
 
+/** `StageLabel.phase` of the from-scratch base model's uses. */
+export const BASE_PHASE = 'base';
+
 const CLASSIFIER_SPLITS: Array<'dev' | 'test'> = ['dev', 'test'];
 
 /** Held-out MLM loss is always measured with BERT's standard masking (15%, 80/10/10, seed 0), so
@@ -60,6 +63,8 @@ function planPoint(
   for (const arm of spec.arms) {
     const models = new Map<StageKey, { model: ModelRef; tasks: string[] }>();
     for (const task of arm.tasks) {
+      // The base is one use per (arm, task) like every other stage, so it counts as shared.
+      if (ctx.base.stage !== null) builder.use(ctx.base.stage, { experiment: experiment.name, point: point.name, arm: arm.name, phase: BASE_PHASE, task });
       const { model } = walker.chain(arm, task);
       if (model.stage !== null && arm.phases.length > 0) {
         const seen = models.get(model.stage);
@@ -146,7 +151,7 @@ function baseModel(experiment: Experiment, point: SweepPoint, resolve: InputReso
   };
   const key = builder.add(
     { kind: 'pretrain', params, parents: [], title: `pretrain scratch(${base.corpus.name})`, inputs: { [c.content]: c.location } },
-    { experiment: experiment.name, point: point.name, phase: 'base', corpus: base.corpus.name },
+    { experiment: experiment.name, point: point.name, phase: BASE_PHASE, corpus: base.corpus.name },
   );
   return modelFromStage(key, 'base');
 }

@@ -152,8 +152,9 @@ describe('base models', () => {
     assert.ok(s.kind === 'pretrain' && s.params.init.from === 'scratch');
     assert.equal(s.params.init.tokenizer.corpus, catalog.corpora['corpora/general']!.content);
     for (const f of finetunes(plan, { arm: 'baseline' })) assert.equal(initStage(f), s.key);
-    const [daptStage] = pretrainOf(plan, 'dapt', 'chemprot');
+    const daptStage = pretrainOf(plan, 'dapt', 'chemprot').find((x) => x.key !== s.key);
     assert.equal(initStage(daptStage!), s.key);
+    assert.deepEqual(s.labels.filter((l) => l.arm !== undefined).map((l) => `${l.arm}/${l.task}`), ['baseline/chemprot', 'baseline/piboso', 'dapt/chemprot'], 'one use per arm and task');
     const baseMlm = plan.stages.filter((x) => isMlm(x) && x.parents[0] === s.key);
     assert.equal(baseMlm.length, 1);
   });

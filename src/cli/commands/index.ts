@@ -1,12 +1,14 @@
 /** The command table. Each command lives in its own module; add one line here per command. */
 import type { Command } from '../types.ts';
 import { gc } from './gc.ts';
+import { plan } from './plan.ts';
 import { run } from './run.ts';
 import { stage } from './stage.ts';
 import { validate } from './validate.ts';
 
 export const commands: Command[] = [
   validate,
+  plan,
   run,
   stage,
   gc,

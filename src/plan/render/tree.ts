@@ -3,6 +3,7 @@
  * prefix, title, parents, how many stages build on it and (with a store) its state. A stage
  * used by several arms, tasks or points is marked `*` and listed under each; in full only the first time.
  */
+import { BASE_PHASE } from '../planner.ts';
 import type { Plan, Stage, StageLabel } from '../types.ts';
 import { planStats, shortKey, summaryLine, usesOf, type StageStates } from './stats.ts';
 
@@ -43,7 +44,8 @@ export function renderTree(plan: Plan, states?: StageStates | null): string {
       let g = groups.get(id);
       if (g === undefined) {
         const armIndex = l.arm === undefined ? -1 : e.arms.indexOf(l.arm);
-        const taskIndex = l.task === undefined ? -1 : e.tasks.indexOf(l.task);
+        // An arm's task-independent stages (MLM scores of its final model) after its task groups.
+        const taskIndex = l.task === undefined ? e.tasks.length : e.tasks.indexOf(l.task);
         const title = l.arm === undefined ? 'base' : l.task === undefined ? `arm ${l.arm}` : `arm ${l.arm} · task ${l.task}`;
         g = { title, order: [armIndex, taskIndex], stages: [], seen: new Set() };
         groups.set(id, g);
@@ -57,6 +59,8 @@ export function renderTree(plan: Plan, states?: StageStates | null): string {
           if (!aggregates.includes(s)) aggregates.push(s);
           continue;
         }
+        // The base model is listed once, under `base`, though each arm and task records a use.
+        if (l.phase === BASE_PHASE && l.arm !== undefined) continue;
         const g = groupOf(l);
         if (g && !g.seen.has(s.key)) {
           g.seen.add(s.key);

@@ -4,6 +4,7 @@
  * here as located issues, all at once.
  */
 import { LineCounter, isMap, isScalar, isCollection, parseDocument, visit } from 'yaml';
+import type { Alias } from 'yaml';
 import type { Document } from 'yaml';
 import type { ConfigIssue } from './types.ts';
 
@@ -55,7 +56,10 @@ export function parseExperimentText(text: string, file: string): ParseResult {
   for (const e of doc.errors) {
     const code = yamlCodes[e.code] ?? 'yaml-syntax';
     const message = code === 'duplicate-key' ? 'this key appears twice in the same mapping; YAML keys must be unique' : `YAML syntax error: ${e.message}`;
-    issues.push(issueAt(file, source, lines, e.pos[0], code, message));
+    let offset = e.pos[0];
+    // yaml reports a mis-indented line at its first column; point at the text that is misplaced.
+    if (e.code === 'BAD_INDENT') while (source[offset] === ' ') offset++;
+    issues.push(issueAt(file, source, lines, offset, code, message));
   }
   if (issues.length > 0) return { ok: false, issues };
 
@@ -72,6 +76,15 @@ export function parseExperimentText(text: string, file: string): ParseResult {
       issues: [issueAt(file, source, lines, doc.contents.range?.[0] ?? 0, 'root-not-mapping', `the top level of an experiment must be a mapping of keys (name:, base:, tasks:, ...), not ${found}`, { expected: 'a mapping', found })],
     };
   }
+
+  visit(doc, {
+    Alias(_key, node: Alias) {
+      if (node.resolve(doc) === undefined) {
+        issues.push(issueAt(file, source, lines, node.range?.[0] ?? 0, 'yaml-alias', `the alias *${node.source} refers to no anchor &${node.source} defined before it`, { expected: `an anchor &${node.source} earlier in the file`, found: `*${node.source}` }));
+      }
+    },
+  });
+  if (issues.length > 0) return { ok: false, issues };
 
   // Keys must be plain scalars: `? [a, b]: x` or `{a: 1}: x` cannot name anything in the language.
   visit(doc, {

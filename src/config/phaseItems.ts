@@ -11,14 +11,16 @@ export interface ArmEntry {
   /** The `tasks:` list when the arm is written `{phases, tasks}`. */
   tasks: unknown[] | null;
   tasksPath: DocPath;
+  /** False when the arm is neither a list nor a mapping (the schema reports it). */
+  wellFormed: boolean;
 }
 
 export function armEntries(doc: unknown): ArmEntry[] {
   return Object.entries(rec(rec(doc).arms)).map(([name, v]) => {
     const path: DocPath = ['arms', name];
-    if (Array.isArray(v)) return { name, path, items: v, itemsPath: path, tasks: null, tasksPath: [...path, 'tasks'] };
+    if (Array.isArray(v)) return { name, path, items: v, itemsPath: path, tasks: null, tasksPath: [...path, 'tasks'], wellFormed: true };
     const r = rec(v);
-    return { name, path, items: list(r.phases), itemsPath: [...path, 'phases'], tasks: Array.isArray(r.tasks) ? r.tasks : null, tasksPath: [...path, 'tasks'] };
+    return { name, path, items: list(r.phases), itemsPath: [...path, 'phases'], tasks: Array.isArray(r.tasks) ? r.tasks : null, tasksPath: [...path, 'tasks'], wellFormed: isRecord(v) && Array.isArray(r.phases) };
   });
 }
 

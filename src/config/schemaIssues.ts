@@ -184,8 +184,11 @@ export function schemaIssues(errors: ErrorObject[] | null | undefined, data: unk
     const issue = translate(e, data, schema);
     if (issue) out.push(issue);
   }
+  // A value of the wrong type also fails its enum/pattern/length checks: the type is the news.
+  const wrongType = new Set(out.filter((i) => i.code === 'wrong-type').map((i) => formatPath(i.path)));
   const seen = new Set<string>();
   return out.filter((i) => {
+    if (i.code !== 'wrong-type' && i.at !== 'key' && wrongType.has(formatPath(i.path))) return false;
     const k = `${i.code} ${formatPath(i.path)}`;
     if (seen.has(k)) return false;
     seen.add(k);

@@ -213,7 +213,9 @@ export const baselineArmIsDefined: Rule = {
   check(doc) {
     const r = rec(doc);
     if (r.baseline_arm !== undefined || !Object.hasOwn(r, 'arms')) return [];
-    const empty = armEntries(doc).filter((a) => a.items.length === 0);
+    const arms = armEntries(doc);
+    if (arms.some((a) => !a.wellFormed)) return []; // cannot tell which arm was meant
+    const empty = arms.filter((a) => a.items.length === 0);
     if (empty.length === 1) return [];
     if (empty.length === 0) {
       return [{ code: 'baseline-arm-missing', path: ['arms'], at: 'key', message: 'no arm without phases to compare with; add `baseline: []` or set `baseline_arm: <arm>`', expected: 'an arm with no phases, or baseline_arm' }];

@@ -1,6 +1,7 @@
 /** Rules on fine-tuning seeds and model shapes. */
 import type { RawIssue, Rule } from '../issues.ts';
 import { BUILTIN_ARCHITECTURE, BUILTIN_MASKING } from '../builtins.ts';
+import { didYouMean } from '../suggest.ts';
 import { int, isRecord, list, rec } from '../view.ts';
 
 /** Every arm is fine-tuned with the same non-empty list of distinct seeds. */
@@ -11,7 +12,9 @@ export const seedsPresentAndUnique: Rule = {
     const hasTasks = Object.keys(rec(r.tasks)).length > 0;
     const ft = r.finetune;
     if (!isRecord(ft) || !Object.hasOwn(ft, 'seeds')) {
-      if (!hasTasks) return [];
+      // A misspelt `finetune:` is reported as an unknown key; "seeds missing" would only repeat it.
+      const misspelt = ft === undefined && Object.keys(r).some((k) => didYouMean(k, ['finetune']) === 'finetune');
+      if (!hasTasks || misspelt) return [];
       return [{ code: 'seeds-missing', path: isRecord(ft) ? ['finetune'] : [], at: 'key', message: 'fine-tuning needs a seed list shared by every arm, e.g. `finetune: { seeds: [1, 2, 3, 4, 5] }` (the paper uses five)', expected: 'finetune.seeds' }];
     }
     const seeds = list(ft.seeds);

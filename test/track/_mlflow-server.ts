@@ -51,12 +51,16 @@ export class FakeMlflowServer {
   }
 
   async start(): Promise<void> {
+    if (this.#server) return;
     const server = createServer((req, res) => void this.#handle(req, res));
     server.on('connection', (s) => {
       this.#sockets.add(s);
       s.on('close', () => this.#sockets.delete(s));
     });
-    await new Promise<void>((ok) => server.listen(this.#port, '127.0.0.1', ok));
+    await new Promise<void>((ok, fail) => {
+      server.once('error', fail);
+      server.listen(this.#port, '127.0.0.1', ok);
+    });
     this.#port = (server.address() as AddressInfo).port;
     this.#server = server;
   }
@@ -147,7 +151,7 @@ export class FakeMlflowServer {
         return { run: { info: run.info, data: {} } };
       }
       case 'GET runs/get':
-        return { run: { info: this.#run(r.query.run_id).info } };
+        return { run: { info: this.#run(r.query.run_id ?? "").info } };
       case 'POST runs/search': {
         const m = /^tags\.`([^`]+)` = '([^']*)'$/.exec(b.filter ?? '');
         if (!m || b.max_results === undefined) throw { status: 400, code: 'INVALID_PARAMETER_VALUE', message: 'unsupported search' };
@@ -169,7 +173,7 @@ export class FakeMlflowServer {
       case 'GET metrics/get-history': {
         if (r.query.max_results === undefined) throw { status: 400, code: 'INVALID_PARAMETER_VALUE', message: 'test server: max_results is required' };
         const max = Number(r.query.max_results);
-        const all = this.#run(r.query.run_id).metrics.filter((m) => m.key === r.query.metric_key);
+        const all = this.#run(r.query.run_id ?? "").metrics.filter((m) => m.key === r.query.metric_key);
         const start = Number(r.query.page_token ?? 0);
         const page = all.slice(start, start + max);
         return { metrics: page, ...(start + max < all.length ? { next_page_token: String(start + max) } : {}) };

@@ -4,6 +4,7 @@ import { gc } from './gc.ts';
 import { plan } from './plan.ts';
 import { run } from './run.ts';
 import { stage } from './stage.ts';
+import { sync } from './sync.ts';
 import { validate } from './validate.ts';
 
 export const commands: Command[] = [
@@ -12,4 +13,5 @@ export const commands: Command[] = [
   run,
   stage,
   gc,
+  sync,
 ];

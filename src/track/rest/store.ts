@@ -149,6 +149,7 @@ export class RestBackend implements TrackingBackend {
         if (!isTrackingError(e) || !e.mayHaveApplied || !e.transient || attempt >= this.#http.retries) throw e;
         await this.#http.backoff(attempt);
         const metrics = await this.#reconcile(e, () => withoutLogged(this, run, pending.metrics));
+        if (metrics.length === 0 && pending.params.length === 0 && pending.tags.length === 0) return;
         pending = { ...pending, metrics };
       }
     }

@@ -3,8 +3,7 @@
  * to a DAG of stages. Everything a stage's output depends on goes into its params; everything
  * that only says why it exists (experiment, point, arm, task names) goes into its labels.
  */
-import type { CorpusDef, Experiment, ExperimentSpec, HeldOutSpec, MaskingSpec, SweepPoint } from '../config/types.ts';
-import { ConfigError } from '../errors.ts';
+import type { CorpusDef, Experiment, ExperimentSpec, HeldOutSpec, MaskingSpec, PhaseSpec, SweepPoint } from '../config/types.ts';
 import { PlanBuilder } from './builder.ts';
 import { ChainWalker, modelFromStage, type ModelRef, type PointContext } from './chain.ts';
 import { InputResolver } from './inputs.ts';
@@ -17,10 +16,11 @@ export const BASE_PHASE = 'base';
 
 const CLASSIFIER_SPLITS: Array<'dev' | 'test'> = ['dev', 'test'];
 
-/** Held-out MLM loss is always measured with BERT's standard masking (15%, 80/10/10, seed 0), so
- *  models trained with any masking recipe are scored by the same yardstick (paper Tables 1, 12). */
+/** Held-out MLM loss is always measured with BERT's standard masking (15%, 80/10/10, packed,
+ *  seed 0), so models trained with any masking recipe are scored alike (paper Tables 1, 12). */
 const MLM_EVAL_MASK_PROBABILITY = 0.15;
 const MLM_EVAL_SEED = 0;
+const MLM_EVAL_HELD_OUT = { fraction: 0.01, maxDocs: 200 };
 
 /** Plans one experiment file: every point × arm × task × seed, its MLM evaluations and one aggregate. */
 export function planExperiment(experiment: Experiment, catalog: InputCatalog): Plan {
@@ -107,7 +107,7 @@ function planPoint(
   const mlmEval = (model: ModelRef, corpus: CorpusDef, who: { arm?: string; task?: string }): void => {
     const c = resolve.corpusContent(corpus);
     let protocol = protocols.get(corpus.path);
-    if (protocol === undefined) protocols.set(corpus.path, (protocol = mlmProtocol(spec, corpus, project)));
+    if (protocol === undefined) protocols.set(corpus.path, (protocol = mlmProtocol(spec, corpus)));
     const params: EvaluateParams = { target: 'mlm', init: model.init, corpus: c.content, heldOut: protocol.heldOut, maxSeqLength: protocol.masking.maxSeqLength, seed: MLM_EVAL_SEED, masking: protocol.masking };
     const label: StageLabel = { experiment: experiment.name, point: point.name, ...who, corpus: corpus.name };
     const whose = who.arm === undefined ? 'base' : who.task === undefined ? who.arm : `${who.arm} ${who.task}`;
@@ -157,37 +157,39 @@ function baseModel(experiment: Experiment, point: SweepPoint, resolve: InputReso
 }
 
 /**
- * How a corpus's held-out documents are defined: as by the first pretraining phase that trains
- * on it (so the MLM loss is measured on documents that phase never saw), else by the first
- * pretraining phase at all, else by the from-scratch base.
+ * The yardstick for held-out MLM loss on a corpus, the same for every model of the point and, as
+ * far as the files allow, of every file (so the base model is scored once for all of them):
+ *  - documents: the corpus's last ones (1%, at most 200), fewer if a pretraining stage that trains
+ *    on this corpus held out fewer. Held-out sets are "the last min(maxDocs, fraction·N)", so
+ *    the element-wise minimum is a subset of every such stage's held-out set: no model is scored
+ *    on documents it trained on.
+ *  - length: the shortest pretraining sequence length of the point (every model trained there
+ *    supports it), else the fine-tuning length.
  */
-function mlmProtocol(spec: ExperimentSpec, corpus: CorpusDef, project: Projector): { heldOut: HeldOutSpec; masking: MaskingSpec } {
-  const phases = spec.arms.flatMap((a) => a.phases);
-  const sources: Array<{ heldOut: HeldOutSpec; masking: MaskingSpec }> = [];
-  const onCorpus = phases.find((p) => p.source.type === 'dapt' && spec.corpora[p.source.corpus]?.path === corpus.path);
-  if (onCorpus) sources.push(onCorpus);
-  if (spec.base.kind === 'scratch' && spec.base.corpus.path === corpus.path) sources.push(spec.base);
-  if (phases[0]) sources.push(phases[0]);
-  if (spec.base.kind === 'scratch') sources.push(spec.base);
-  const from = sources[0];
-  if (from === undefined) {
-    throw new ConfigError(
-      `cannot evaluate MLM loss on corpus "${corpus.name}": nothing in the experiment defines its held-out documents. ` +
-        'Add a pretraining phase (held-out settings come from it) or remove the corpus from mlmEvaluation.',
-      { corpus: corpus.name },
-    );
-  }
-  const heldOut = project.heldOut(from.heldOut);
-  const m = project.masking(from.masking);
+function mlmProtocol(spec: ExperimentSpec, corpus: CorpusDef): { heldOut: HeldOutSpec; masking: MaskingSpec } {
+  const pretraining: Array<{ heldOut: HeldOutSpec; masking: MaskingSpec }> = spec.arms.flatMap((a) => a.phases);
+  if (spec.base.kind === 'scratch') pretraining.push(spec.base);
+  const onCorpus = (p: PhaseSpec): boolean => {
+    const s = p.source;
+    const name = s.type === 'dapt' ? s.corpus : s.type === 'curated_tapt' && 'corpus' in s.pool ? s.pool.corpus : null;
+    return name !== null && spec.corpora[name]?.path === corpus.path;
+  };
+  const trainedOn: HeldOutSpec[] = spec.arms.flatMap((a) => a.phases.filter(onCorpus).map((p) => p.heldOut));
+  if (spec.base.kind === 'scratch' && spec.base.corpus.path === corpus.path) trainedOn.push(spec.base.heldOut);
+  const lengths = pretraining.map((p) => p.masking.maxSeqLength);
   return {
-    heldOut: { fraction: heldOut.fraction, maxDocs: heldOut.maxDocs, everySteps: 0 },
+    heldOut: {
+      fraction: Math.min(MLM_EVAL_HELD_OUT.fraction, ...trainedOn.map((h) => h.fraction)),
+      maxDocs: Math.min(MLM_EVAL_HELD_OUT.maxDocs, ...trainedOn.map((h) => h.maxDocs)),
+      everySteps: 0,
+    },
     masking: {
       schedule: { kind: 'constant', p: MLM_EVAL_MASK_PROBABILITY },
       replace: { mask: 0.8, random: 0.1, keep: 0.1 },
       wholeWord: false,
       remaskEachEpoch: false,
-      maxSeqLength: m.maxSeqLength,
-      packing: m.packing,
+      maxSeqLength: lengths.length > 0 ? Math.min(...lengths) : spec.finetune.maxSeqLength,
+      packing: 'packed',
     },
   };
 }

@@ -218,3 +218,33 @@ describe('checkpoint base content decides keys', () => {
     assert.deepEqual(pc.stages.map((s) => s.key), pa.stages.map((s) => s.key));
   });
 });
+
+describe('MLM yardstick', () => {
+  const mlmParams = (plan: Plan) => plan.stages.filter(isMlm).map((s) => (s.kind === 'evaluate' && s.params.target === 'mlm' ? s.params : assert.fail()));
+  const rows: Array<{ name: string; dapt: { fraction: number; maxDocs: number } | null; expect: { fraction: number; maxDocs: number } }> = [
+    { name: 'nothing trains on the corpus: the standard 1%, at most 200 documents', dapt: null, expect: { fraction: 0.01, maxDocs: 200 } },
+    { name: 'DAPT held out more: the standard set (a subset of its held-out set)', dapt: { fraction: 0.05, maxDocs: 1000 }, expect: { fraction: 0.01, maxDocs: 200 } },
+    { name: 'DAPT held out fewer: only documents DAPT never saw', dapt: { fraction: 0.005, maxDocs: 50 }, expect: { fraction: 0.005, maxDocs: 50 } },
+  ];
+  for (const row of rows) {
+    it(row.name, () => {
+      const phases = row.dapt === null ? [] : [dapt('biomed')];
+      if (row.dapt) phases[0]!.heldOut = { ...row.dapt, everySteps: 10 };
+      const { plan } = planFor([arm('a', phases, ['chemprot'])], { mlmEvaluation: [corpus('biomed')] });
+      for (const p of mlmParams(plan)) assert.deepEqual(p.heldOut, { ...row.expect, everySteps: 0 });
+    });
+  }
+
+  it('a base model is scored once, whether or not the file also adapts it', () => {
+    const general = corpus('general');
+    const onlyBase = planFor([arm('baseline', [], ['chemprot'])], { base: scratchBase(general, [corpus('biomed')]), corpora: [general, corpus('biomed')] }).plan;
+    const domain = planFor([arm('baseline', [], ['chemprot']), arm('dapt', [dapt('biomed')], ['chemprot'])], {
+      base: scratchBase(general, [corpus('biomed')]),
+      corpora: [general, corpus('biomed')],
+      mlmEvaluation: [corpus('biomed')],
+    }).plan;
+    const baseEval = (p: Plan) => p.stages.filter((s) => isMlm(s) && s.title.endsWith('[base]')).map((s) => s.key);
+    assert.deepEqual(baseEval(domain), baseEval(onlyBase));
+    assert.equal(baseEval(onlyBase).length, 1);
+  });
+});

@@ -9,16 +9,17 @@ import type { CellResult, MlmResult, StageRecord } from './types.ts';
 export type StageLookup = (key: StageKey) => StageRecord | undefined;
 
 /**
- * Degenerate-seed handling as the finetune stage records it: `metrics.resamples` (count),
- * `details.seedUsed` (the seed finally trained with) and `metrics.dropped === 1` or
- * `details.dropped === true` (policy `drop`).
+ * Degenerate-seed handling as the finetune stage records it (src/stages/finetune.ts):
+ * `metrics.resamples` (count), `details.seedUsed` (the seed finally trained with) and, for policy
+ * `drop`, `metrics.degenerate === 1` / `details.degenerate.dropped === true`.
  */
 function degenerateInfo(finetune: StageRecord | undefined): { resamples: number; seedUsed: number | null; dropped: boolean } {
   if (!finetune?.done) return { resamples: 0, seedUsed: null, dropped: false };
   const resamples = finetune.metrics['resamples'] ?? 0;
   const seedUsed = typeof finetune.details['seedUsed'] === 'number' ? (finetune.details['seedUsed'] as number) : null;
-  const dropped = finetune.metrics['dropped'] === 1 || finetune.details['dropped'] === true;
-  return { resamples, seedUsed, dropped };
+  const record = finetune.details['degenerate'];
+  const droppedDetail = typeof record === 'object' && record !== null && (record as { dropped?: unknown }).dropped === true;
+  return { resamples, seedUsed, dropped: finetune.metrics['degenerate'] === 1 || droppedDetail };
 }
 
 export function cellResult(cell: ResultCell, lookup: StageLookup): CellResult {
@@ -39,17 +40,18 @@ export function cellResult(cell: ResultCell, lookup: StageLookup): CellResult {
     evaluate: evaluate?.provenance ?? { stage: cell.evaluate, mlflowRunId: null, mlflowUri: null },
     finetune: finetune?.provenance ?? { stage: cell.finetune, mlflowRunId: null, mlflowUri: null },
   };
-  if (info.dropped) return { ...base, status: 'dropped' };
+  // A dropped seed keeps its scores (the provenance table shows them) but no mean or test uses it.
+  const status = (s: CellResult['status']): CellResult['status'] => (info.dropped ? 'dropped' : s);
   if (evaluate?.done) {
     return {
       ...base,
-      status: 'done',
+      status: status('done'),
       dev: evaluate.metrics[`dev_${cell.metric}`] ?? null,
       test: evaluate.metrics[`test_${cell.metric}`] ?? null,
     };
   }
   const bestDev = finetune?.done ? finetune.metrics[`best_dev_${cell.metric}`] : undefined;
-  if (bestDev !== undefined) return { ...base, status: 'dev-only', dev: bestDev };
+  if (bestDev !== undefined) return { ...base, status: status('dev-only'), dev: bestDev };
   return base;
 }
 

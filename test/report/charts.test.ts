@@ -71,6 +71,19 @@ describe('charts', () => {
     assert.equal(sweepAxis(['a=1', 'b=2']).type, 'ordinal');
   });
 
+  it('plot a two-field grid along its numeric field, one line per other value', () => {
+    const points = ['probability=0.15,schedule=constant', 'probability=0.15,schedule=linear-0.05', 'probability=0.3,schedule=constant', 'probability=0.3,schedule=linear-0.05'];
+    const a = sweepAxis(points);
+    assert.equal(a.type, 'quantitative');
+    assert.equal(a.title, 'probability');
+    assert.deepEqual(points.map((p) => a.value.get(p)), [0.15, 0.15, 0.3, 0.3]);
+    assert.deepEqual(points.map((p) => a.group.get(p)), ['schedule=constant', 'schedule=linear-0.05', 'schedule=constant', 'schedule=linear-0.05']);
+    const s = sweepAxis(['schedule=constant,warmup=0.06', 'schedule=linear,warmup=0.06']);
+    assert.equal(s.type, 'ordinal');
+    assert.equal(s.title, 'schedule');
+    assert.equal(s.group.get('schedule=linear,warmup=0.06'), null);
+  });
+
   it('thin long curves evenly, keeping both ends', () => {
     const rows = Array.from({ length: 1001 }, (_, i) => i);
     const t = thin(rows, 11);

@@ -154,9 +154,11 @@ describe('report of a sweep', () => {
     // The second point's scores are the first's + 0.01 (fixture): roberta chemprot test → 80.7 ± 1.5.
     assert.equal(mdRow(md, 'Results — point `probability=0.3`', 'roberta (baseline)')[2], '80.7 ± 1.5 (3/3)');
     const figures = readdirSync(join(f.storeDir, 'reports', 'demo', 'figures'));
-    for (const fig of ['sweep-dev-chemprot.svg', 'sweep-dev-acl.svg', 'sweep-perplexity.svg']) assert.ok(figures.includes(fig), fig);
-    const svg = read(join(f.storeDir, 'reports', 'demo', 'figures', 'sweep-perplexity.svg'));
+    for (const fig of ['sweep-dev-chemprot.svg', 'sweep-dev-acl.svg', 'sweep-perplexity-biomed.svg']) assert.ok(figures.includes(fig), fig);
+    const svg = read(join(f.storeDir, 'reports', 'demo', 'figures', 'sweep-perplexity-biomed.svg'));
     assert.match(svg, />probability</);
+    // Perplexities come from the MLM evaluate stages: base e^2.5 = 12.18, dapt e^2.0 = 7.39 at both points.
+    assert.match(svg, /probability: 0\.3; perplexity: 7\.389\d*; arm: dapt/);
   });
 });
 
@@ -165,10 +167,11 @@ describe('report with a dropped seed', () => {
   let md: string;
   before(async () => {
     f = makeFixture({ partial: false });
-    // The finetune stage of dapt/chemprot seed 1 dropped it as degenerate (policy `drop`).
+    // The finetune stage of dapt/chemprot seed 1 dropped it as degenerate (policy `drop`), as src/stages/finetune.ts records it.
     const path = join(f.storeDir, 'stages', ftKey('dapt', 'chemprot', 1), 'metrics.json');
     const metrics = JSON.parse(read(path));
-    metrics.metrics.dropped = 1;
+    metrics.metrics.degenerate = 1;
+    metrics.details.degenerate = { policy: 'drop', threshold: 0.5, attempts: [], dropped: true };
     writeFileSync(path, JSON.stringify(metrics));
     await runAggregate(f);
     md = read((await generateReport({ plan: f.plan, storeDir: f.storeDir })).markdownPath);
@@ -182,6 +185,8 @@ describe('report with a dropped seed', () => {
     const line = md.split('\n').find((l) => l.startsWith('| dapt | chemprot | test |')) ?? '';
     assert.deepEqual(line.split(' | ').slice(3, 8), ['+3.0', '2 (2, 3) ‡', '1.50', '1', '0.374']);
     assert.match(md, /- dapt \/ chemprot seed 1: dropped/);
+    // Its scores stay visible in the provenance table: dev .83, test .80.
+    assert.match(md, /\| default \| dapt \| chemprot \| 1 \| 83\.0 \| 80\.0 \| dropped \|/);
     assert.match(md, /Complete: the aggregate stage has run; 11 of 12 planned results, 1 dropped as degenerate/);
   });
 });

@@ -84,7 +84,7 @@ export function sweepSpec(c: SweepChart): TopLevelSpec {
       { mark: { type: 'line', point: true }, encoding: { x, y, color } },
       {
         transform: [{ filter: 'isValid(datum.lo)' }],
-        mark: { type: 'rule' },
+        mark: { type: 'rule', opacity: 0.6 },
         encoding: { x, y: { field: 'lo', type: 'quantitative', title: c.yTitle }, y2: { field: 'hi' }, color },
       },
     ],

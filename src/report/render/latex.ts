@@ -38,8 +38,8 @@ function pointTable(data: ExperimentData, point: string): string {
       }
       if (cols === 3) {
         const t = targets[arm]?.[task];
-        const scale = t && t.mean <= 1 ? 1 : 0.01;
-        cells.push(t ? cell(t.mean * scale, t.std === null ? null : t.std * scale, 1, 1) : '');
+        // Targets are declared in percent; cell() takes fractions.
+        cells.push(t ? cell(t.mean / 100, t.std === null ? null : t.std / 100, 1, 1) : '');
       }
     }
     lines.push(`${latexEscape(arm)} & ${cells.join(' & ')} \\\\`);

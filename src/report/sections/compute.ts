@@ -47,29 +47,39 @@ function doneCount(t: Totals): string {
   return t.done === t.stages ? String(t.stages) : `${t.done}/${t.stages} done`;
 }
 
-function stageTable(data: ExperimentData, point: string, users: Map<StageKey, string[]>): TableBlock {
-  const rows = data.stages
-    .filter((s) => isPretraining(s) && users.has(s.key))
-    .map((s) => {
-      const r = data.records.get(s.key);
-      const m = r?.done ? r.metrics : {};
-      return [
-        s.title,
-        (users.get(s.key) ?? []).join(', '),
-        count(m['steps']),
-        count(m['tokens'] ?? m['selected_docs']),
-        seconds(m['wall_seconds']),
-        r?.backend ?? '—',
-        r?.done ? 'done' : 'not run',
-        `\`${s.key}\``,
-      ];
+/** Every selection and pretraining stage of the experiment once, with the arms (and points) that use it. */
+function stageTable(data: ExperimentData, usersByPoint: Map<string, Map<StageKey, string[]>>): TableBlock {
+  const points = data.experiment.points;
+  const multi = points.length > 1;
+  const rows = data.stages.flatMap((s) => {
+    if (!isPretraining(s)) return [];
+    const arms = new Set<string>();
+    const usedIn = points.filter((p) => {
+      const users = usersByPoint.get(p)?.get(s.key);
+      users?.forEach((a) => arms.add(a));
+      return users !== undefined;
     });
+    if (usedIn.length === 0) return [];
+    const r = data.records.get(s.key);
+    const m = r?.done ? r.metrics : {};
+    return [[
+      s.title,
+      [...arms].join(', '),
+      ...(multi ? [usedIn.length === points.length ? 'all' : usedIn.join(', ')] : []),
+      count(m['steps']),
+      count(m['tokens'] ?? m['selected_docs']),
+      seconds(m['wall_seconds']),
+      r?.backend ?? '—',
+      r?.done ? 'done' : 'not run',
+      `\`${s.key}\``,
+    ]];
+  });
   return {
     kind: 'table',
-    id: `compute-stages-${slug(point)}`,
-    caption: `Pretraining and selection stages${pointTitle(data, point)}`,
-    header: ['Stage', 'Used by', 'Steps', 'Tokens', 'Wall time', 'Backend', 'Status', 'Stage key'],
-    align: ['l', 'l', 'r', 'r', 'r', 'l', 'l', 'l'],
+    id: 'compute-stages',
+    caption: 'Pretraining and selection stages',
+    header: ['Stage', 'Used by', ...(multi ? ['Points'] : []), 'Steps', 'Tokens', 'Wall time', 'Backend', 'Status', 'Stage key'],
+    align: ['l', 'l', ...(multi ? ['l' as const] : []), 'r', 'r', 'r', 'l', 'l', 'l'],
     rows,
     notes: ['Tokens: training tokens processed (for a select stage: documents selected). Wall time as measured by the stage process.'],
   };
@@ -134,13 +144,11 @@ function totalParagraph(data: ExperimentData): Block {
 }
 
 export function computeSection(data: ExperimentData): Block[] {
+  const usersByPoint = new Map(data.experiment.points.map((p) => [p, usersOf(data, p)]));
   const blocks: Block[] = [heading(2, 'Compute')];
-  for (const point of data.experiment.points) {
-    const users = usersOf(data, point);
-    const stages = stageTable(data, point, users);
-    if (stages.rows.length > 0) blocks.push(stages);
-    blocks.push(armTable(data, point, users));
-  }
+  const stages = stageTable(data, usersByPoint);
+  if (stages.rows.length > 0) blocks.push(stages);
+  for (const point of data.experiment.points) blocks.push(armTable(data, point, usersByPoint.get(point) as Map<StageKey, string[]>));
   blocks.push(totalParagraph(data));
   return blocks;
 }

@@ -13,12 +13,10 @@ import type { CellResult, Comparison, Summary } from '../types.ts';
 const SEEDS_DIFFER = '‡';
 const DEV_FROM_FINETUNE = '†';
 
-/** Paper numbers are printed ×100; a target declared as a fraction (≤ 1) is scaled to match. */
+/** Paper targets are declared in percent (the schema says so), like our ×100 scores. */
 function paperTarget(t: PaperTarget | undefined): string {
   if (!t) return '';
-  const scale = t.mean <= 1 ? 100 : 1;
-  const std = t.std === null ? '' : ` ± ${(t.std * scale).toFixed(1)}`;
-  return `${(t.mean * scale).toFixed(1)}${std}`;
+  return `${t.mean.toFixed(1)}${t.std === null ? '' : ` ± ${t.std.toFixed(1)}`}`;
 }
 
 function find<T extends { point: string; arm: string; task: string; split: string }>(xs: readonly T[], point: string, arm: string, task: string, split: string): T | undefined {
@@ -44,7 +42,7 @@ export function resultsTable(data: ExperimentData, point: string): TableBlock {
   let anyDiffer = false;
   let anyDevOnly = false;
   const rows = arms.map((arm) => {
-    const row = [arm === data.params.baselineArm ? `${arm} (baseline)` : arm];
+    const row = [arm === data.params.baselineArm && arm !== 'baseline' ? `${arm} (baseline)` : arm];
     for (const task of tasks) {
       const planned = cellsOf(data, point, arm, task).length;
       for (const split of SPLITS) {

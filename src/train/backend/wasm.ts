@@ -3,7 +3,7 @@
 import { availableParallelism } from 'node:os';
 import * as tf from '@tensorflow/tfjs-core';
 import { loadNative } from '../kernels/native/load.ts';
-import { registerNativeKernels, registerWasmTrainingKernels } from '../kernels/register-wasm.ts';
+import { registerWasmTrainingKernels } from '../kernels/register-wasm.ts';
 
 export interface WasmSetup {
   threads: number;
@@ -15,15 +15,14 @@ export interface WasmSetup {
 export async function setUpWasm(): Promise<WasmSetup> {
   const wasm = await import('@tensorflow/tfjs-backend-wasm');
   if (!(await tf.setBackend('wasm'))) throw new Error('the wasm backend failed to initialise');
-  registerWasmTrainingKernels();
   const simd = Boolean(await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT'));
   const notes: string[] = [];
   if (!simd) notes.push('this Node has no WebAssembly SIMD; the wasm backend runs its slow scalar build');
   const threads = nativeThreads();
   const native = loadNative(threads);
   notes.push(...native.notes);
+  registerWasmTrainingKernels(native.addon, native.blas !== null);
   if (native.addon === null) return { threads: wasm.getThreadsCount(), simd, blas: null, notes };
-  registerNativeKernels(native.addon, native.blas !== null);
   const blas = native.blas === null ? null : `openblas (${native.blas.core})`;
   return { threads, simd, blas, notes };
 }

@@ -1,7 +1,7 @@
 /** Registers the kernels training needs on the wasm backend: the ones it lacks, replacements for
  *  slow or copying ones, and (when the native addon loaded) the fused native kernels. Call after
  *  the backend is initialised, so replaced kernels have run their setup. */
-import { GatherV2, getKernel, registerGradient, registerKernel, Transpose, unregisterKernel } from '@tensorflow/tfjs-core';
+import { BatchMatMul, GatherV2, getKernel, registerGradient, registerKernel, Transpose, unregisterKernel } from '@tensorflow/tfjs-core';
 import type { GradConfig, KernelConfig, KernelFunc } from '@tensorflow/tfjs-core';
 import { gatherKernel } from './gather.ts';
 import { sharedIdentityConfig } from './identity.ts';
@@ -13,6 +13,7 @@ import { matMulKernels } from './native/matmul.ts';
 import { softmaxXentKernels } from './native/softmax-xent.ts';
 import { transposeKernel } from './native/transpose.ts';
 import { unsortedSegmentSumConfig } from './unsorted-segment-sum.ts';
+import { xnnpackBatchMatMul } from './xnnpack-matmul.ts';
 
 const installed = new Set<string>();
 const gradients = new Set<string>();
@@ -31,15 +32,18 @@ function stockOf(name: string, stock: KernelFunc | undefined): KernelFunc {
   return stock;
 }
 
-export function registerWasmTrainingKernels(): void {
+/**
+ * Kernels for training on wasm. With the native addon, its fused kernels too (the BLAS-backed
+ * ones, matrix products and attention, only with BLAS); without BLAS, products go to XNNPACK.
+ */
+export function registerWasmTrainingKernels(native: NativeAddon | null, blas: boolean): void {
   install(unsortedSegmentSumConfig.kernelName, () => unsortedSegmentSumConfig);
   install(sharedIdentityConfig.kernelName, () => sharedIdentityConfig);
   install(GatherV2, (stock) => gatherKernel(stockOf(GatherV2, stock)));
-}
-
-/** Fused native kernels; the BLAS-backed ones (matrix products, attention) only with BLAS. */
-export function registerNativeKernels(native: NativeAddon, blas: boolean): void {
-  install(Transpose, (stock) => transposeKernel(native, stockOf(Transpose, stock)));
+  if (native !== null) install(Transpose, (stock) => transposeKernel(native, stockOf(Transpose, stock)));
+  const transpose = getKernel(Transpose, 'wasm')!.kernelFunc;
+  if (native === null || !blas) install(BatchMatMul, () => xnnpackBatchMatMul(transpose as never));
+  if (native === null) return;
   const groups = [layerNormKernels(native), activationKernels(native), softmaxXentKernels(native)];
   if (blas) groups.push(matMulKernels(native), attentionKernels(native));
   const grads: GradConfig[] = [];

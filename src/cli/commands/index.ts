@@ -2,6 +2,7 @@
 import type { Command } from '../types.ts';
 import { gc } from './gc.ts';
 import { plan } from './plan.ts';
+import { report } from './report.ts';
 import { run } from './run.ts';
 import { stage } from './stage.ts';
 import { sync } from './sync.ts';
@@ -11,6 +12,7 @@ export const commands: Command[] = [
   validate,
   plan,
   run,
+  report,
   stage,
   gc,
   sync,

@@ -8,8 +8,9 @@ import { writerFor } from './tracking.ts';
 import type { MetricPoint, ParamValue, RunLogger, RunStatus, TrackingHandle, TrackingOptions } from './types.ts';
 import { warnOnce } from './warnings.ts';
 
-/** Buffered metric points that trigger a flush without waiting for the caller's. */
+/** Buffered metric points, or seconds since the last flush, that trigger a flush in the background. */
 const AUTO_FLUSH_POINTS = 5000;
+const AUTO_FLUSH_MS = 15_000;
 
 export function openRunLogger(handle: TrackingHandle, opts: TrackingOptions & { env?: NodeJS.ProcessEnv } = {}): RunLogger {
   const warn = warnOnce(opts.onWarning);
@@ -26,6 +27,7 @@ export function openRunLogger(handle: TrackingHandle, opts: TrackingOptions & { 
   let tags: Record<string, string> = {};
   let artifacts: { localPath: string; artifactPath?: string }[] = [];
   let chain: Promise<void> = Promise.resolve();
+  let lastFlush = Date.now();
 
   const writeBuffered = async (): Promise<void> => {
     const batch = prepareBatch({ metrics, params, tags }, warn);
@@ -40,6 +42,7 @@ export function openRunLogger(handle: TrackingHandle, opts: TrackingOptions & { 
   };
 
   const flush = (): Promise<void> => {
+    lastFlush = Date.now();
     chain = chain.then(writeBuffered).catch((e) => warn(`tracking: ${(e as Error).message}`));
     return chain;
   };
@@ -47,7 +50,8 @@ export function openRunLogger(handle: TrackingHandle, opts: TrackingOptions & { 
   return {
     metrics(step, values, timestamp = Date.now()) {
       for (const [key, value] of Object.entries(values)) metrics.push({ key, value, timestamp, step });
-      if (metrics.length >= AUTO_FLUSH_POINTS) void flush();
+      // In the background, so that a slow store never holds up a training step.
+      if (metrics.length >= AUTO_FLUSH_POINTS || Date.now() - lastFlush >= AUTO_FLUSH_MS) void flush();
     },
     params(values) {
       Object.assign(params, values);

@@ -6,7 +6,7 @@ import { prepareBatch } from './prepare-batch.ts';
 import { openBackend, trackingUriFor } from './registry.ts';
 import { RunWriter } from './run-writer.ts';
 import { CLIENT_RUN_ID_TAG, PARENT_RUN_ID_TAG, RUN_NAME_TAG, currentUser, defaultRunTags } from './system-tags.ts';
-import type { LogBatch, ParamValue, RunStatus, SyncResult, Tracking, TrackingHandle, TrackingOptions, Warn } from './types.ts';
+import type { LogBatch, RunStatus, SyncResult, Tracking, TrackingHandle, TrackingOptions, Warn } from './types.ts';
 import { warnOnce } from './warnings.ts';
 
 /** Tags beyond what one log-batch takes go in a follow-up batch. */
@@ -63,4 +63,3 @@ export function openTracking(opts: { storeDir: string; env: NodeJS.ProcessEnv } 
   };
 }
 
-export type { ParamValue };

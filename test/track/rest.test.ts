@@ -86,6 +86,16 @@ describe('runs and experiments', () => {
     assert.deepEqual(child, { uri: server.uri, experimentId: '1', runId: child.runId, outbox: join(store, 'mlflow-outbox') });
   });
 
+  it('sets a lone tag with runs/set-tag', async () => {
+    const { tracking } = open();
+    const handle = await tracking.startRun({ experiment: 'biomed', runName: 'tagged' });
+    server.requests.length = 0;
+    const logger = openRunLogger(handle, { env: { MLFLOW_TRACKING_URI: server.uri } });
+    logger.tags({ 'dapt.backend': 'wasm' });
+    await logger.flush();
+    assert.deepEqual(server.requests.map((r) => [r.path, r.body]), [[`${API}/runs/set-tag`, { run_id: handle.runId, key: 'dapt.backend', value: 'wasm' }]]);
+  });
+
   it('reuses an existing experiment and authenticates with username and password', async () => {
     const { tracking } = open({ MLFLOW_TRACKING_USERNAME: 'ann', MLFLOW_TRACKING_PASSWORD: 'pw' });
     await tracking.startRun({ experiment: 'biomed', runName: 'again' });

@@ -87,7 +87,7 @@ export class FileStoreBackend implements TrackingBackend {
       name,
     };
     if (await createExclusive(paths.meta(dir), renderMetaYaml(meta), dir)) return meta;
-    return (await this.#readExperiment(join(dir)))!;
+    return (await this.#readExperiment(dir))!;
   }
 
   async #readExperiment(dir: string): Promise<ExperimentMeta | null> {

@@ -5,7 +5,7 @@
 import { createReadStream } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { createInterface } from 'node:readline';
+import { StringDecoder } from 'node:string_decoder';
 import { DataError, FileNotFoundError } from '../errors.ts';
 import type { InputLocation } from '../plan/types.ts';
 
@@ -41,20 +41,34 @@ export function corpusFilesOf(location: InputLocation): string[] {
 }
 
 /**
- * Streams the documents of `files` in order: one per line, blank lines skipped (so document
- * ids, 0-based over non-blank lines, match the data pack's "every line is a document").
+ * Streams the documents of `files` in order: one per line (`\n` or `\r\n`), blank lines skipped
+ * (so document ids, 0-based over non-blank lines, match the data pack's "every line is a
+ * document"). Splits 1 MiB chunks by hand: readline's per-line events cost more than the rest
+ * of a tf-idf pass over a large pool.
  */
 export async function* readDocuments(files: readonly string[]): AsyncGenerator<string> {
   for (const file of files) {
-    const stream = createReadStream(file, { encoding: 'utf8', highWaterMark: 1 << 20 });
-    const lines = createInterface({ input: stream, crlfDelay: Infinity });
+    const stream = createReadStream(file, { highWaterMark: 1 << 20 });
+    const decoder = new StringDecoder('utf8');
+    let carry = '';
     try {
-      for await (const line of lines) if (line.trim() !== '') yield line;
+      for await (const chunk of stream) {
+        const text = carry + decoder.write(chunk as Buffer);
+        let start = 0;
+        for (let nl = text.indexOf('\n'); nl >= 0; nl = text.indexOf('\n', start)) {
+          const line = text.charCodeAt(nl - 1) === 13 && nl > start ? text.slice(start, nl - 1) : text.slice(start, nl);
+          start = nl + 1;
+          if (line.trim() !== '') yield line;
+        }
+        carry = text.slice(start);
+      }
+      const last = carry + decoder.end();
+      const line = last.endsWith('\r') ? last.slice(0, -1) : last;
+      if (line.trim() !== '') yield line;
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw new FileNotFoundError(file, 'corpus file');
       throw e;
     } finally {
-      lines.close();
       stream.destroy();
     }
   }

@@ -20,7 +20,7 @@ import { setPath } from './sweep/paths.ts';
 import type { BaseSpec, ConfigIssue, Experiment, SweepPoint, ValidationResult } from './types.ts';
 import { formatPath } from './paths.ts';
 import { InternalError } from '../errors.ts';
-import { isRecord, rec, str, type Raw } from './view.ts';
+import { rec, str, type Raw } from './view.ts';
 
 export type { RefResolver } from './baseRef.ts';
 
@@ -104,6 +104,8 @@ export function validateExperimentText(text: string, file: string, resolveRef: R
 
   const { sweep: _sweep, ...withoutSweep } = doc;
   const points: SweepPoint[] = [];
+  // One issue per place however many points share it; the message names the points.
+  const pointIssues = new Map<string, { issue: ConfigIssue; points: string[] }>();
   for (const draft of expandSweep(doc.sweep)) {
     let pointDoc: Raw = withoutSweep;
     if (draft.overrides.length > 0) {
@@ -112,8 +114,11 @@ export function validateExperimentText(text: string, file: string, resolveRef: R
       const found = checkDocument(pointDoc, false);
       for (const i of found) {
         const o = culprit(i, draft.overrides);
-        const located = locator.locate({ ...i, message: `${i.message} (sweep point "${draft.name}")` }, o ? { path: o.source } : undefined);
-        issues.push(located);
+        const located = locator.locate(i, o ? { path: o.source } : undefined);
+        const key = `${located.line}\u0000${located.col}\u0000${located.code}\u0000${located.message}`;
+        const seen = pointIssues.get(key);
+        if (seen) seen.points.push(draft.name);
+        else pointIssues.set(key, { issue: located, points: [draft.name] });
       }
       if (found.length > 0) continue;
     }
@@ -122,16 +127,20 @@ export function validateExperimentText(text: string, file: string, resolveRef: R
     if (base === null) continue;
     points.push({ name: draft.name, overrides: draft.overrides.map((o) => ({ path: o.path, value: o.value })), spec: normalisePoint(pointDoc, base) });
   }
+  for (const { issue, points: names } of pointIssues.values()) {
+    const which = names.length === 1 ? `sweep point "${names[0]}"` : `sweep points "${names[0]}" and ${names.length - 1} more`;
+    issues.push({ ...issue, message: `${issue.message} (${which})` });
+  }
   if (issues.length > 0) return { ok: false, issues: sortIssues(issues, file) };
 
   if (opts.checkpointExists) {
     const reported = new Set<string>();
     for (const p of points) {
       const b = p.spec.base;
-      if (b.kind !== 'checkpoint' || reported.has(b.path) || opts.checkpointExists(b.path)) continue;
+      // A referenced file's own validation already warned at its `checkpoint:` line.
+      if (b.kind !== 'checkpoint' || b.from !== null || reported.has(b.path) || opts.checkpointExists(b.path)) continue;
       reported.add(b.path);
-      const at = isRecord(doc.base) && typeof doc.base.experiment === 'string' ? ['base', 'experiment'] : ['base', 'checkpoint'];
-      warnings.push(locator.locate({ code: 'checkpoint-not-found', path: at, message: `the base checkpoint ${b.path} does not exist (or has no config.json) on this machine; \`dapt plan\` and \`dapt run\` will need it` }));
+      warnings.push(locator.locate({ code: 'checkpoint-not-found', path: ['base', 'checkpoint'], message: `the base checkpoint ${b.path} does not exist (or has no config.json) on this machine; \`dapt plan\` and \`dapt run\` will need it` }));
     }
   }
 

@@ -82,11 +82,9 @@ export const notDaptIsIrrelevant: Rule = {
           continue;
         }
         const armTaskNames = armTasks(doc, arm);
-        for (const t of armTaskNames) {
-          const td = str(rec(tasks[t]).domain);
-          if (td !== undefined && corpusDomain === td) {
-            push({ code: 'not-dapt-relevant', path: at, message: `arm "${arm.name}" fine-tunes on ${t} (domain ${td}), but its ¬DAPT corpus "${corpus}" is a ${td} corpus: that is DAPT, not the irrelevant control`, expected: `a corpus outside ${td}`, found: corpus });
-          }
+        const sameDomain = armTaskNames.filter((t) => corpusDomain !== undefined && str(rec(tasks[t]).domain) === corpusDomain);
+        if (sameDomain.length > 0) {
+          push({ code: 'not-dapt-relevant', path: at, message: `arm "${arm.name}" fine-tunes on ${sameDomain.join(', ')} (domain ${corpusDomain}), but its ¬DAPT corpus "${corpus}" is a ${corpusDomain} corpus: that is DAPT, not the irrelevant control`, expected: `a corpus outside ${corpusDomain}`, found: corpus });
         }
         for (const other of arms) {
           if (!armTasks(doc, other).some((t) => armTaskNames.includes(t))) continue;

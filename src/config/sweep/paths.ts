@@ -1,5 +1,5 @@
 /** Sweep paths: checking a dotted path against the schema and the document, and setting it. */
-import { experimentSchema, type SchemaNode } from '../schema.ts';
+import { deref, experimentSchema, type SchemaNode } from '../schema.ts';
 import { didYouMean } from '../suggest.ts';
 import { EXCLUSIVE_SIBLINGS, SWEEPABLE_ROOTS } from '../vocabulary.ts';
 import { isRecord } from '../view.ts';
@@ -17,8 +17,9 @@ function valueType(v: unknown): string {
 }
 
 /** The branch of a union that the document's value (or, when absent, a mapping) takes. */
-function branchFor(s: SchemaNode, cur: unknown): SchemaNode {
-  const branches = (s.oneOf ?? s.anyOf) as SchemaNode[] | undefined;
+function branchFor(node: SchemaNode, cur: unknown): SchemaNode {
+  const s = deref(node);
+  const branches = ((s.oneOf ?? s.anyOf) as SchemaNode[] | undefined)?.map((b) => deref(b));
   if (!branches) return s;
   const want = cur === undefined ? 'object' : valueType(cur);
   return branches.find((b) => typesOf(b).some((t) => t === want || (t === 'integer' && want === 'number'))) ?? branches[0] ?? s;

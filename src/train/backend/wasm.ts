@@ -4,6 +4,7 @@ import { availableParallelism } from 'node:os';
 import * as tf from '@tensorflow/tfjs-core';
 import { loadNative } from '../kernels/native/load.ts';
 import { registerWasmTrainingKernels } from '../kernels/register-wasm.ts';
+import { releaseWorkers, useThreadedWasm } from './wasm-threads.ts';
 
 export interface WasmSetup {
   threads: number;
@@ -14,13 +15,20 @@ export interface WasmSetup {
 
 export async function setUpWasm(): Promise<WasmSetup> {
   const wasm = await import('@tensorflow/tfjs-backend-wasm');
-  if (!(await tf.setBackend('wasm'))) throw new Error('the wasm backend failed to initialise');
-  const simd = Boolean(await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT'));
-  const notes: string[] = [];
-  if (!simd) notes.push('this Node has no WebAssembly SIMD; the wasm backend runs its slow scalar build');
   const threads = nativeThreads();
   const native = loadNative(threads);
-  notes.push(...native.notes);
+  const notes = [...native.notes];
+  // Without native BLAS the products run on XNNPACK, which the threaded build runs on every core.
+  // With BLAS it would only add idle threads competing with OpenBLAS's.
+  const threaded = native.blas === null && threads > 1 && process.env.DAPT_WASM_THREADS !== '0';
+  if (threaded) {
+    const why = await useThreadedWasm(threads);
+    if (why !== null) notes.push(why);
+  }
+  if (!(await tf.setBackend('wasm'))) throw new Error('the wasm backend failed to initialise');
+  if (threaded) releaseWorkers();
+  const simd = Boolean(await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT'));
+  if (!simd) notes.push('this Node has no WebAssembly SIMD; the wasm backend runs its slow scalar build');
   registerWasmTrainingKernels(native.addon, native.blas !== null);
   if (native.addon === null) return { threads: wasm.getThreadsCount(), simd, blas: null, notes };
   const blas = native.blas === null ? null : `openblas (${native.blas.core})`;

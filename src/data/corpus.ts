@@ -34,6 +34,22 @@ export async function resolveCorpusFiles(base: string): Promise<string[]> {
   return parts.map((f) => join(dir, f));
 }
 
+/** Names of the corpora in `dir` (`<name>.txt` or `<name>.part-NNN.txt`), sorted. */
+export async function listCorpora(dir: string): Promise<string[]> {
+  let entries: string[];
+  try {
+    entries = await readdir(dir);
+  } catch {
+    throw new FileNotFoundError(dir, 'corpora directory');
+  }
+  const names = new Set<string>();
+  for (const f of entries) {
+    const m = /^(.+?)(\.part-\d+)?\.txt$/.exec(f);
+    if (m) names.add(m[1]!);
+  }
+  return [...names].sort();
+}
+
 /** The files of a corpus input. */
 export function corpusFilesOf(location: InputLocation): string[] {
   if (location.kind !== 'corpus') throw new DataError(`expected a corpus input, got a ${location.kind} input`);

@@ -15,8 +15,9 @@ export interface CachedLeakage extends LeakCounts {
   corpusDocs: number;
 }
 
+/** Entries live in `<cacheDir>/leakage/`, apart from other caches sharing the directory. */
 function fileFor(cacheDir: string, corpusContent: string, taskContent: string, n: number): string {
-  return join(cacheDir, `${digestString(JSON.stringify([SCAN_VERSION, corpusContent, taskContent, n]))}.json`);
+  return join(cacheDir, 'leakage', `${digestString(JSON.stringify([SCAN_VERSION, corpusContent, taskContent, n]))}.json`);
 }
 
 export async function readCachedLeakage(cacheDir: string, corpusContent: string, taskContent: string, n: number): Promise<CachedLeakage | null> {
@@ -30,6 +31,6 @@ export async function readCachedLeakage(cacheDir: string, corpusContent: string,
 }
 
 export async function writeCachedLeakage(cacheDir: string, entry: CachedLeakage): Promise<void> {
-  await mkdir(cacheDir, { recursive: true });
+  await mkdir(join(cacheDir, 'leakage'), { recursive: true });
   await writeFileAtomic(fileFor(cacheDir, entry.corpusContent, entry.taskContent, entry.n), JSON.stringify(entry));
 }

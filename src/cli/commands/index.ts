@@ -1,6 +1,7 @@
 /** The command table. Each command lives in its own module; add one line here per command. */
 import type { Command } from '../types.ts';
 import { gc } from './gc.ts';
+import { overlap } from './overlap.ts';
 import { plan } from './plan.ts';
 import { report } from './report.ts';
 import { run } from './run.ts';
@@ -13,6 +14,7 @@ export const commands: Command[] = [
   plan,
   run,
   report,
+  overlap,
   stage,
   gc,
   sync,

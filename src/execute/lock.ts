@@ -3,7 +3,8 @@
  * stage (the `dapt run` that started it and the stage process itself), so two runs on one store
  * never train the same stage at once. A lock whose processes are all dead on this host is stale
  * and may be taken over; a lock from another host is never judged stale here (its pids mean
- * nothing on this machine).
+ * nothing on this machine). A lock held for a cluster job (`extra.executor` and `extra.jobId`) is
+ * judged by the job instead: stale once it is no longer queued or running, wherever it ran.
  */
 import { randomUUID } from 'node:crypto';
 import { open, readFile, rm, stat } from 'node:fs/promises';
@@ -59,7 +60,20 @@ async function readLockInfo(path: string): Promise<{ info: LockInfo | null; text
   }
 }
 
-function isStale(info: LockInfo): boolean {
+/**
+ * Executors whose stage processes are cluster jobs (`extra: { executor, jobId }`): whether the job
+ * is still queued or running (null: cannot tell from here, so the lock counts as held).
+ */
+const jobLiveness: Record<string, (jobId: string) => Promise<boolean | null>> = {
+  slurm: async (jobId) => (await import('./slurm/liveness.ts')).slurmJobAlive(jobId),
+};
+
+async function isStale(info: LockInfo): Promise<boolean> {
+  const executor = info.extra?.['executor'];
+  const jobId = info.extra?.['jobId'];
+  const liveness = typeof executor === 'string' ? jobLiveness[executor] : undefined;
+  // Until the job id is recorded, the submitting process stands for the job (checked below).
+  if (liveness && jobId !== undefined) return (await liveness(String(jobId))) === false;
   if (info.hostname !== hostname()) return false;
   const pids = [info.pid, info.childPid].filter((p): p is number => typeof p === 'number');
   return pids.every((pid) => !isProcessAlive(pid));
@@ -82,7 +96,7 @@ export async function lockStatus(path: string): Promise<LockStatus> {
     }
     return { state: 'held', info: null };
   }
-  return isStale(read.info) ? { state: 'stale', info: read.info } : { state: 'held', info: read.info };
+  return (await isStale(read.info)) ? { state: 'stale', info: read.info } : { state: 'held', info: read.info };
 }
 
 export class HeldLock {
@@ -179,5 +193,6 @@ export async function adoptLock(path: string, token: string): Promise<HeldLock |
 export function describeHolder(info: LockInfo | null): string {
   if (!info) return 'another process';
   const child = info.childPid ? `, stage process ${info.childPid}` : '';
-  return `pid ${info.pid}${child} on ${info.hostname} since ${info.startedAt}`;
+  const job = info.extra?.['jobId'] !== undefined ? `${String(info.extra['executor'] ?? 'cluster')} job ${info.extra['jobId']} submitted by ` : '';
+  return `${job}pid ${info.pid}${child} on ${info.hostname} since ${info.startedAt}`;
 }

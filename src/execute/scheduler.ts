@@ -263,15 +263,21 @@ export class Scheduler {
     await writeStageSpec(buildStageSpec(stage, this.kinds, this.opts.specDefaults, tracking));
     await rm(paths.exitcode, { force: true });
     await appendFile(paths.log, `=== ${stage.title}: attempt ${e.attempt}, ${new Date().toISOString()} ===\n`);
-    const handle = await this.opts.executor.start({
-      key: stage.key,
-      kind: stage.kind,
-      title: stage.title,
-      paths,
-      heavy: e.heavy,
-      attempt: e.attempt,
-      env: { DAPT_STAGE_LOCK_TOKEN: lock.token },
-    });
+    let handle: StageHandle;
+    try {
+      handle = await this.opts.executor.start({
+        key: stage.key,
+        kind: stage.kind,
+        title: stage.title,
+        paths,
+        heavy: e.heavy,
+        attempt: e.attempt,
+        env: { DAPT_STAGE_LOCK_TOKEN: lock.token },
+      });
+    } catch (err) {
+      if (tracking) await this.opts.tracker?.finishStage(tracking, 'FAILED');
+      throw err;
+    }
     e.handle = handle;
     this.setState(e, 'running');
     await lock.update(handle.lockFields).catch(() => undefined);

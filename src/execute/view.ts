@@ -26,6 +26,7 @@ export interface RunViewOptions {
   pollMs?: number;
 }
 
+const TITLE_WIDTH = 36;
 const ORDER: StageRunState[] = ['running', 'pending', 'locked', 'cached', 'done', 'failed', 'blocked', 'interrupted'];
 const LABEL: Record<StageRunState, string> = {
   cached: 'cached',
@@ -115,7 +116,8 @@ class PlainView implements RunView {
         this.followers.delete(e.stage.key);
         this.print(eventLine(e));
       });
-    } else {
+    } else if (e.state !== 'cached' || e.detail) {
+      // Stages cached from the start are only counted (in the summary): a finished study has hundreds.
       this.print(eventLine(e));
     }
   }
@@ -151,7 +153,7 @@ class TtyView implements RunView {
       stream: opts.stream,
       hideCursor: true,
       clearOnComplete: false,
-      format: ' {title} |{bar}| {percentage}% {value}/{total} {eta} {metrics}',
+      format: ' {title} |{bar}| {percentage}% {value}/{total} {eta_text} {metrics}',
       barsize: 24,
     });
     this.header = this.multibar.create(1, 0, { line: this.tally.line() }, { format: '{line}' });
@@ -166,7 +168,7 @@ class TtyView implements RunView {
     this.tally.set(e.stage.key, e.state);
     this.header.update(0, { line: this.tally.line() });
     if (e.state === 'running' && !this.bars.has(e.stage.key)) {
-      this.bars.set(e.stage.key, this.multibar.create(1, 0, { title: e.stage.title, eta: '', metrics: '' }));
+      this.bars.set(e.stage.key, this.multibar.create(1, 0, { title: this.titleOf(e.stage.title), eta_text: '', metrics: '' }));
       return;
     }
     if (e.state === 'starting' || e.state === 'running') return;
@@ -179,6 +181,11 @@ class TtyView implements RunView {
     if (e.state !== 'cached' || e.detail) this.multibar.log(`${timestamp()} ${eventLine(e)}\n`);
   }
 
+  /** Titles padded to one width so the bars line up. */
+  private titleOf(title: string): string {
+    return title.length > TITLE_WIDTH ? `${title.slice(0, TITLE_WIDTH - 1)}…` : title.padEnd(TITLE_WIDTH);
+  }
+
   private async poll(): Promise<void> {
     if (this.polling) return;
     this.polling = true;
@@ -188,7 +195,7 @@ class TtyView implements RunView {
         if (!p || !(p.total > 0)) continue;
         bar.setTotal(p.total);
         const eta = p.etaSeconds === null ? '' : `eta ${formatDuration(p.etaSeconds)}`;
-        bar.update(Math.min(p.done, p.total), { eta, metrics: shortMetrics(p) });
+        bar.update(Math.min(p.done, p.total), { eta_text: eta, metrics: shortMetrics(p) });
       }
     } finally {
       this.polling = false;

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { access, readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { count, planOf, readMarker, stageOf, startRun, tinyStudy } from '../execute/_study.ts';
+import { count, planOf, readMarker, runInProcess, stageOf, tinyStudy } from '../execute/_study.ts';
 
 interface MlflowRun {
   id: string;
@@ -40,13 +40,13 @@ test('dry run, run, re-run (trains nothing), --force, with the report and MLflow
   const plan = await planOf(study);
   const n = plan.stages.length;
 
-  const dry = await startRun(t, study, ['--dry-run']);
+  const dry = await runInProcess(study, ['--dry-run']);
   assert.equal(dry.exitCode, 0, dry.all);
   assert.match(dry.stdout, new RegExp(`would run ${n} stages`));
   assert.match(dry.stdout, /cached 0 stages/);
   assert.equal(await exists(join(study.store, 'stages')), false, '--dry-run runs and writes nothing');
 
-  const first = await startRun(t, study, ['--jobs', '3']);
+  const first = await runInProcess(study, ['--jobs', '3']);
   assert.equal(first.exitCode, 0, first.all);
   assert.match(first.stdout, /baseline/);
   assert.match(first.stdout, /dapt/);
@@ -68,7 +68,7 @@ test('dry run, run, re-run (trains nothing), --force, with the report and MLflow
   assert.equal(pretrainRun.tags['mlflow.runName'], pretrain.title);
   assert.equal(pretrainRun.status, 3, 'FINISHED');
 
-  const again = await startRun(t, study);
+  const again = await runInProcess(study);
   assert.equal(again.exitCode, 0, again.all);
   assert.deepEqual(await readMarker(study), marker, 'a re-run trains nothing');
   assert.match(again.stderr, new RegExp(`${n} stages: ${n} cached`));
@@ -78,12 +78,12 @@ test('dry run, run, re-run (trains nothing), --force, with the report and MLflow
   const cachedPretrain = cached.find((r) => r.tags['dapt.stage_key'] === pretrain.key)!;
   assert.equal(cachedPretrain.tags['dapt.produced_by_run'], pretrainRun.id);
 
-  const dryAfter = await startRun(t, study, ['--dry-run', '--force', 'pretrain']);
+  const dryAfter = await runInProcess(study, ['--dry-run', '--force', 'pretrain']);
   const downstream = plan.stages.filter((s) => s.kind === 'pretrain' || s.title.includes('[dapt]') || s.kind === 'aggregate');
   assert.match(dryAfter.stdout, new RegExp(`would run ${downstream.length} stages`));
   assert.match(dryAfter.stdout, /\(forced\)/);
 
-  const forced = await startRun(t, study, ['--force', 'pretrain', '--jobs', '3']);
+  const forced = await runInProcess(study, ['--force', 'pretrain', '--jobs', '3']);
   assert.equal(forced.exitCode, 0, forced.all);
   const after = await readMarker(study);
   for (const s of plan.stages) {
@@ -94,7 +94,7 @@ test('dry run, run, re-run (trains nothing), --force, with the report and MLflow
 test('a failing stage: independent branches finish, exit code 1, the summary names the log and its last lines', async (t) => {
   const study = await tinyStudy(t, { arms: ['dapt'], seeds: [1] });
   const plan = await planOf(study);
-  const result = await startRun(t, study, ['--jobs', '3'], { DAPT_FAKE_FAIL: 'dapt(cs)' });
+  const result = await runInProcess(study, ['--jobs', '3'], { DAPT_FAKE_FAIL: 'dapt(cs)' });
   assert.equal(result.exitCode, 1, result.all);
   const pretrain = stageOf(plan, 'pretrain');
   const log = join(study.store, 'stages', pretrain.key, 'log.txt');

@@ -8,7 +8,9 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { TestContext } from 'node:test';
+import { Writable } from 'node:stream';
 import { execa, type ResultPromise } from 'execa';
+import { runCli } from '../../src/cli/main.ts';
 import { prepareStudy } from '../../src/execute/prepare.ts';
 import type { Plan, Stage, StageKind } from '../../src/plan/types.ts';
 
@@ -107,6 +109,44 @@ export function startRun(t: TestContext, study: TinyStudy, args: string[] = [], 
     await killStrays(study);
   });
   return child;
+}
+
+export interface CliResult {
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+  all: string;
+}
+
+function sink(onText: (text: string) => void): Writable {
+  return new Writable({
+    write(chunk, _encoding, done) {
+      onText(String(chunk));
+      done();
+    },
+  });
+}
+
+/**
+ * Runs a dapt command in this process (stages still run as `dapt stage` child processes): the
+ * runner's own start-up is paid once per test file instead of once per run.
+ */
+export async function cli(study: TinyStudy, args: string[], env: Record<string, string> = {}): Promise<CliResult> {
+  let stdout = '';
+  let stderr = '';
+  let all = '';
+  const exitCode = await runCli(args, {
+    stdout: sink((text) => ((stdout += text), (all += text))),
+    stderr: sink((text) => ((stderr += text), (all += text))),
+    env: { ...process.env, ...study.env, ...env },
+    cwd: study.dir,
+  });
+  return { exitCode, stdout, stderr, all };
+}
+
+/** `dapt run` of the study with the fake trainer, in this process. */
+export function runInProcess(study: TinyStudy, args: string[] = [], env: Record<string, string> = {}): Promise<CliResult> {
+  return cli(study, ['run', study.file, '--store', study.store, '--trainer', 'fake', ...args], env);
 }
 
 /** Stage processes of this study still alive after a test (their runner was killed): stop them. */

@@ -7,7 +7,8 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { test } from 'node:test';
 import { stagePaths } from '../../src/execute/layout.ts';
-import { count, finalMetrics, planOf, readMarker, stageOf, startRun, tinyStudy, waitFor } from './_study.ts';
+import { lockStatus } from '../../src/execute/lock.ts';
+import { count, finalMetrics, planOf, readMarker, runInProcess, stageOf, startRun, tinyStudy, waitFor } from './_study.ts';
 
 async function checkpointStep(store: string, key: string): Promise<number> {
   try {
@@ -33,12 +34,15 @@ test('kill -9 of `dapt run` mid-training, then run again: completes with the sam
   const plan = await planOf(study);
   const finetune = stageOf(plan, 'finetune');
 
-  const uninterrupted = startRun(t, reference, ['--jobs', '2'], slow);
+  const uninterrupted = runInProcess(reference, ['--jobs', '2'], { DAPT_FAKE_STEPS: slow.DAPT_FAKE_STEPS });
   const victim = startRun(t, study, ['--jobs', '2'], slow);
   await waitFor('a checkpoint past step 5', async () => (await checkpointStep(study.store, finetune.key)) > 5);
   victim.kill('SIGKILL');
   const killed = await victim;
   assert.equal(killed.signal, 'SIGKILL');
+  // Its stage process notices the runner is gone, checkpoints and stops; the lock it leaves is stale.
+  const lock = stagePaths(study.store, finetune.key).lock;
+  await waitFor('the orphaned stage process to stop', async () => (await lockStatus(lock)).state === 'stale');
 
   const resumed = await startRun(t, study, ['--jobs', '2'], slow);
   assert.equal(resumed.exitCode, 0, resumed.all);
@@ -83,7 +87,7 @@ test('SIGINT: stages checkpoint and stop, exit code 130, and the next run resume
   assert.ok(at > 3 && at < 40);
   assert.match(await readFile(stagePaths(study.store, finetune.key).log, 'utf8'), /SIGTERM: checkpointing and stopping/);
 
-  const again = await startRun(t, study, [], { DAPT_FAKE_STEPS: '40' });
+  const again = await runInProcess(study, [], { DAPT_FAKE_STEPS: '40' });
   assert.equal(again.exitCode, 0, again.all);
   const starts = (await readMarker(study)).filter((l) => l.event === 'start' && l.key === finetune.key);
   assert.deepEqual(starts.map((l) => l.fromStep), [0, at]);

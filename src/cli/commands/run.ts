@@ -81,7 +81,10 @@ export const run: Command = {
 
     const leakage = await assertNoLeakage(plan, { cacheDir: cacheDir(storeDir) });
     for (const pair of leakage.taskText) {
-      io.stderr.write(`note: ${pair.source} shares text with the dev/test data of ${pair.task} (task text used for TAPT; not an error)\n`);
+      io.stderr.write(
+        `note: ${pair.docs} of ${pair.sourceDocs} documents of ${pair.source} share text with ${pair.examples} dev/test examples of ${pair.task} ` +
+          '(task text used for TAPT, which fine-tuning trains on anyway; not an error)\n',
+      );
     }
 
     const view = createRunView({ stream: io.stderr, tty: isTty(io.stderr), storeDir, stageCount: plan.stages.length });
@@ -105,7 +108,7 @@ export const run: Command = {
         specDefaults: { storeDir, dataRoot: prepared.dataRoot, backend, checkpointEverySeconds, trainer },
         executor,
         execution: prepared.execution,
-        jobs,
+        jobs: jobs ?? prepared.execution?.jobs ?? null,
         retry,
         force,
         verify,

@@ -102,8 +102,16 @@ export function phaseSites(doc: unknown): PhaseSite[] {
   return out;
 }
 
-/** The task names an arm is fine-tuned on (its `tasks:` or every task). */
+/**
+ * The task names an arm is fine-tuned on: its `tasks:`, or every task except those whose text a
+ * Transfer-TAPT phase of the arm trains on (fine-tuning on the source would make it plain TAPT).
+ */
 export function armTasks(doc: unknown, arm: ArmEntry): string[] {
   if (arm.tasks) return arm.tasks.filter((t): t is string => typeof t === 'string');
-  return Object.keys(rec(rec(doc).tasks));
+  const sources = new Set<unknown>();
+  arm.items.forEach((item, i) => {
+    const p = resolveItem(doc, item, [...arm.itemsPath, i]);
+    if (p?.type === 'transfer_tapt') sources.add(phaseArg(p, 'task')?.value);
+  });
+  return Object.keys(rec(rec(doc).tasks)).filter((t) => !sources.has(t));
 }

@@ -107,6 +107,7 @@ arms:
   r: [{ rand_tapt: { size_of: k, selection_seed: 3 } }]
   r2: [{ rand_tapt: { pool: reviews, k: 2 } }]
   x: { phases: [{ transfer_tapt: t2 }], tasks: [t1] }
+  x2: [{ transfer_tapt: t1 }]
 `);
   const src = (name: string) => arm(s, name).phases[0]!;
   assert.deepEqual(src('n').source, { type: 'dapt', corpus: 'reviews', irrelevantTo: 'biomed' });
@@ -123,6 +124,7 @@ arms:
   assert.deepEqual(src('r2').source, { type: 'rand_tapt', pool: 'reviews', k: 2, seed: 0, sizeMatch: null, includeTaskText: true });
   assert.deepEqual(src('x').source, { type: 'transfer_tapt', task: 't2' });
   assert.deepEqual(arm(s, 'x').tasks, ['t1']);
+  assert.deepEqual(arm(s, 'x2').tasks, ['t2'], 'the Transfer-TAPT source is left out by default');
   assert.deepEqual(arm(s, 'k').tasks, ['t1', 't2']);
 });
 

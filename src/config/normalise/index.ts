@@ -1,7 +1,7 @@
 /** A valid raw document (one sweep point) to the ExperimentSpec the planner consumes. */
 import { dirname, resolve } from 'node:path';
 import { BUILTIN_ARCHITECTURE, BUILTIN_DEGENERATE, BUILTIN_FINETUNE, BUILTIN_TOKENIZER } from '../builtins.ts';
-import { armEntries, resolveItem } from '../phaseItems.ts';
+import { armEntries, armTasks, resolveItem } from '../phaseItems.ts';
 import type {
   ArchitectureSpec,
   ArmSpec,
@@ -127,7 +127,7 @@ function arms(doc: Raw, taskNames: string[]): ArmSpec[] {
   return armEntries(doc).map((arm) => ({
     name: arm.name,
     phases: arm.items.map((item, i) => toPhaseSpec(doc, resolveItem(doc, item, [...arm.itemsPath, i])!)),
-    tasks: arm.tasks ? arm.tasks.map(String) : taskNames,
+    tasks: armTasks(doc, arm),
   }));
 }
 

@@ -160,7 +160,7 @@ export const randTaptIsSized: Rule = {
   },
 };
 
-/** Transfer-TAPT trains on another task's text: the arm must not be fine-tuned on that same task. */
+/** Transfer-TAPT trains on another task's text: the arm must not be fine-tuned on that same task, and needs another. */
 export const transferTaptUsesOtherTask: Rule = {
   name: 'transferTaptUsesOtherTask',
   check(doc) {
@@ -171,7 +171,9 @@ export const transferTaptUsesOtherTask: Rule = {
         const source = str(arg?.value);
         if (!arg || source === undefined) continue;
         if (armTasks(doc, arm).includes(source)) {
-          out.push({ code: 'transfer-same-task', path: arg.path, message: `arm "${arm.name}" is fine-tuned on ${source}, so Transfer-TAPT from ${source} would be plain TAPT; give the arm \`tasks:\` without ${source}`, expected: 'a task the arm is not fine-tuned on', found: source });
+          out.push({ code: 'transfer-same-task', path: arg.path, message: `arm "${arm.name}" lists ${source} in its tasks, so Transfer-TAPT from ${source} would be plain TAPT there; remove it from the arm's \`tasks:\` (without \`tasks:\` the source task is left out)`, expected: 'a task the arm is not fine-tuned on', found: source });
+        } else if (armTasks(doc, arm).length === 0 && Object.hasOwn(rec(rec(doc).tasks), source)) {
+          out.push({ code: 'tapt-without-tasks', path: arg.path, message: `arm "${arm.name}" would fine-tune on no task: ${source} is the Transfer-TAPT source and there is no other task`, expected: 'another task to fine-tune on' });
         }
       }
     }
@@ -230,7 +232,7 @@ export const targetsArePlanned: Rule = {
     const arms = new Map(armEntries(doc).map((a) => [a.name, a]));
     for (const [armName, row] of Object.entries(rec(rec(doc).targets))) {
       const arm = arms.get(armName);
-      if (!arm || !arm.tasks) continue;
+      if (!arm) continue;
       for (const task of Object.keys(rec(row))) {
         if (Object.hasOwn(rec(rec(doc).tasks), task) && !armTasks(doc, arm).includes(task)) {
           out.push({ code: 'target-not-planned', path: ['targets', armName, task], at: 'key', message: `arm "${armName}" is not fine-tuned on ${task}, so this target has nothing to compare with`, expected: `one of ${armTasks(doc, arm).join(', ')}`, found: task });

@@ -73,6 +73,7 @@ export class Scheduler {
   private readonly kinds = new Map<StageKey, StageKind>();
   private readonly failures: StageFailure[] = [];
   private readonly background: Array<Promise<void>> = [];
+  private readonly counts = new Map<StageRunState, number>();
   private stopping = false;
   private wakeUp: (() => void) | null = null;
   /** A wake-up that came while the loop was busy: the next sleep returns at once. */
@@ -89,6 +90,7 @@ export class Scheduler {
       parents: [],
       handle: null,
     }));
+    this.counts.set('pending', this.entries.length);
     for (const e of this.entries) {
       this.byKey.set(e.stage.key, e);
       this.kinds.set(e.stage.key, e.stage.kind);
@@ -140,8 +142,15 @@ export class Scheduler {
     this.opts.onEvent({ type: 'state', stage: e.stage, state: e.state, attempt: e.attempt, ...(detail ? { detail } : {}) });
   }
 
-  private setState(e: Entry, state: StageRunState, detail?: string): void {
+  /** Every state change goes through here, so the counts stay exact. */
+  private move(e: Entry, state: StageRunState): void {
+    this.counts.set(e.state, (this.counts.get(e.state) ?? 0) - 1);
+    this.counts.set(state, (this.counts.get(state) ?? 0) + 1);
     e.state = state;
+  }
+
+  private setState(e: Entry, state: StageRunState, detail?: string): void {
+    this.move(e, state);
     this.emit(e, detail);
   }
 
@@ -167,9 +176,7 @@ export class Scheduler {
   }
 
   private count(state: StageRunState): number {
-    let n = 0;
-    for (const e of this.entries) if (e.state === state) n += 1;
-    return n;
+    return this.counts.get(state) ?? 0;
   }
 
   private isReady(e: Entry): boolean {
@@ -208,7 +215,7 @@ export class Scheduler {
     for (const e of this.entries) {
       if (e.state !== 'locked') continue;
       const status = await lockStatus(stagePaths(this.opts.storeDir, e.stage.key).lock);
-      if (status.state !== 'held') e.state = 'pending';
+      if (status.state !== 'held') this.move(e, 'pending');
     }
   }
 
@@ -219,7 +226,7 @@ export class Scheduler {
     for (const e of this.entries) {
       if (active >= total) return;
       if (!this.isReady(e) || (e.heavy && activeHeavy >= heavy)) continue;
-      e.state = 'starting';
+      this.move(e, 'starting');
       active += 1;
       if (e.heavy) activeHeavy += 1;
       void this.launch(e).finally(() => this.wake());
@@ -245,7 +252,7 @@ export class Scheduler {
         return;
       }
       if (this.stopping) {
-        e.state = 'pending';
+        this.move(e, 'pending');
         return;
       }
       await this.runAttempt(e, lock);

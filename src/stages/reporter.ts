@@ -35,7 +35,8 @@ const PRINT_EVERY_MS = 5000;
 function formatNumber(v: number): string {
   if (Number.isInteger(v)) return String(v);
   const a = Math.abs(v);
-  return a !== 0 && (a < 1e-3 || a >= 1e5) ? v.toExponential(2) : v.toFixed(4);
+  if (a >= 100) return v.toFixed(0);
+  return a < 1e-3 ? v.toExponential(2) : v.toPrecision(4);
 }
 
 export function formatDuration(seconds: number): string {

@@ -4,6 +4,7 @@ import { type Block, type ReportDocument, heading, list, paragraph } from './doc
 import { computeSection } from './sections/compute.ts';
 import { curvesSection } from './sections/curves.ts';
 import { mlmSection } from './sections/mlm.ts';
+import { overlapSection } from './sections/overlap.ts';
 import { provenanceSection } from './sections/provenance.ts';
 import { resultsSection } from './sections/results.ts';
 import { sweepSection } from './sections/sweep.ts';
@@ -33,6 +34,7 @@ export async function buildDocument(data: ExperimentData, generatedAt = new Date
     ...summaryBlocks(data, generatedAt),
     ...resultsSection(data),
     ...mlmSection(data),
+    ...(await overlapSection(data)),
     ...computeSection(data),
     ...(await curvesSection(data)),
     ...(await sweepSection(data)),

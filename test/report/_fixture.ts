@@ -74,7 +74,11 @@ export interface Fixture {
 }
 
 /** `partial`: dapt/acl seed 3 has finished fine-tuning but not evaluation, and nothing is aggregated. */
-export function makeFixture(opts: { partial: boolean; points?: string[] }): Fixture {
+/**
+ * `overlapCorpora`: extra corpora the base model is MLM-evaluated on, with their text written to
+ * the temp dir (or, for `lines: null`, a path that does not exist), for the domain-similarity section.
+ */
+export function makeFixture(opts: { partial: boolean; points?: string[]; overlapCorpora?: Array<{ name: string; lines: string[] | null }> }): Fixture {
   const storeDir = mkdtempSync(join(tmpdir(), 'dapt-report-'));
   const points = opts.points ?? ['default'];
   const stages: Stage[] = [];
@@ -111,6 +115,23 @@ export function makeFixture(opts: { partial: boolean; points?: string[] }): Fixt
       add({ kind: 'evaluate', key, parents: model === 'dapt' ? [pt] : [], title: `evaluate mlm(biomed) [${model}]`, params: { target: 'mlm', init: model === 'dapt' ? { from: 'stage', stage: pt } : base, corpus: 'corpus-biomed', heldOut, maxSeqLength: 64, seed: 0, masking } });
       writeStage(storeDir, key, { kind: 'evaluate', title: key, metrics: { wall_seconds: 5, mlm_loss: loss, perplexity: Math.exp(loss), masked_tokens: 1000 }, details: {}, backend: 'wasm' });
       mlm.push({ experiment: 'demo', point, model, corpus: 'biomed', evaluate: key });
+    }
+    for (const { name, lines } of opts.overlapCorpora ?? []) {
+      const file = join(storeDir, 'data', `${name}.txt`);
+      if (lines) {
+        mkdirSync(join(storeDir, 'data'), { recursive: true });
+        writeFileSync(file, lines.join('\n') + '\n');
+      }
+      const key = `mlm-base-${name}-${pi}`;
+      const content = `corpus-${name}`;
+      stages.push({
+        kind: 'evaluate', key, parents: [], title: `evaluate mlm(${name}) [base]`,
+        params: { target: 'mlm', init: base, corpus: content, heldOut, maxSeqLength: 64, seed: 0, masking },
+        labels: [{ experiment: 'demo', point, corpus: name }],
+        inputs: { [content]: { kind: 'corpus', files: [file] } },
+      });
+      writeStage(storeDir, key, { kind: 'evaluate', title: key, metrics: { wall_seconds: 5, mlm_loss: 3, perplexity: Math.exp(3), masked_tokens: 1000 }, details: {}, backend: 'wasm' });
+      mlm.push({ experiment: 'demo', point, model: 'base', corpus: name, evaluate: key });
     }
   });
 

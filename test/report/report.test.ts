@@ -190,3 +190,39 @@ describe('report with a dropped seed', () => {
     assert.match(md, /Complete: the aggregate stage has run; 11 of 12 planned results, 1 dropped as degenerate/);
   });
 });
+
+describe('domain similarity', () => {
+  const fixtures: Fixture[] = [];
+  after(() => fixtures.forEach((f) => f.cleanup()));
+
+  it('shows the vocabulary overlap of the corpora whose files are here', async () => {
+    const f = makeFixture({
+      partial: false,
+      overlapCorpora: [
+        { name: 'med', lines: ['The protein binds the receptor.', 'A kinase of the protein'] },
+        { name: 'film', lines: ['The movie plot and its actor', 'receptor kinase movie'] },
+        { name: 'gone', lines: null },
+      ],
+    });
+    fixtures.push(f);
+    await runAggregate(f);
+    const out = await generateReport({ plan: f.plan, storeDir: f.storeDir });
+    const md = read(out.markdownPath);
+    // Stopwords (the, a, of, and, its) excluded: med = {protein, binds, receptor, kinase}, film = {movie, plot, actor, receptor, kinase}.
+    // Shared {receptor, kinase} = 2: overlap = 100·2/min(4,5) = 50.0; Jaccard = 100·2/7 = 28.6.
+    assert.deepEqual(mdRow(md, 'Vocabulary overlap (%), top 10000 words', 'med'), ['med', '100.0', '50.0']);
+    assert.deepEqual(mdRow(md, 'Jaccard similarity (%) of the same vocabularies', 'film'), ['film', '28.6', '100.0']);
+    assert.match(md, /Not available on this machine: gone\./);
+    assert.ok(readdirSync(join(f.storeDir, 'reports', 'demo', 'figures')).includes('overlap-heatmap.svg'));
+    const html = read(out.htmlPath);
+    const ids = [...html.matchAll(/\bid="([^"]+)"/g)].map((m) => m[1]);
+    assert.equal(new Set(ids).size, ids.length);
+  });
+
+  it('is left out when the experiment names fewer than two corpora', async () => {
+    const f = makeFixture({ partial: false });
+    fixtures.push(f);
+    const md = read((await generateReport({ plan: f.plan, storeDir: f.storeDir })).markdownPath);
+    assert.doesNotMatch(md, /Domain similarity/);
+  });
+});

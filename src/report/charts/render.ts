@@ -14,13 +14,17 @@ const BASE_CONFIG = {
   title: { fontSize: 12 },
 };
 
+/** Makes the element ids of a vega SVG unique to one figure (and the references to them). */
+export function prefixSvgIds(svg: string, id: string): string {
+  const prefix = `${id.replace(/[^A-Za-z0-9_-]/g, '_')}-`;
+  return svg.replace(/\bid="([^"]+)"/g, `id="${prefix}$1"`).replace(/url\(#([^)]+)\)/g, `url(#${prefix}$1)`);
+}
+
 export async function renderChart(spec: TopLevelSpec, id: string): Promise<string> {
   const full = { ...spec, config: { ...BASE_CONFIG, ...(spec.config ?? {}) } } as TopLevelSpec;
   const view = new View(parse(compile(full).spec), { renderer: 'none' });
   try {
-    const svg = await view.toSVG();
-    const prefix = `${id.replace(/[^A-Za-z0-9_-]/g, '_')}-`;
-    return svg.replace(/\bid="([^"]+)"/g, `id="${prefix}$1"`).replace(/url\(#([^)]+)\)/g, `url(#${prefix}$1)`);
+    return prefixSvgIds(await view.toSVG(), id);
   } finally {
     view.finalize();
   }

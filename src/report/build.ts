@@ -14,9 +14,13 @@ const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' 
 function summaryBlocks(data: ExperimentData, generatedAt: Date): Block[] {
   const { experiment } = data;
   const done = data.cells.filter((c) => c.status === 'done').length;
+  const dropped = data.cells.filter((c) => c.status === 'dropped').length;
+  const settled = done + dropped;
   const status = data.source === 'results.json'
-    ? `Complete: the aggregate stage has run; ${done} of ${data.cells.length} planned results, ${data.cells.filter((c) => c.status === 'dropped').length} dropped as degenerate.`
-    : `Partial: the aggregate stage has not run; ${done} of ${data.cells.length} planned results are complete (see "Missing results").`;
+    ? `Complete: the aggregate stage has run; ${done} of ${data.cells.length} planned results, ${dropped} dropped as degenerate.`
+    : settled === data.cells.length
+      ? `All ${data.cells.length} planned results are in (${dropped} dropped as degenerate), read from the evaluate stages; the aggregate stage has not run yet.`
+      : `Partial: ${done} of ${data.cells.length} planned results are complete (see "Missing results"); the aggregate stage has not run.`;
   const blocks: Block[] = [
     paragraph(
       `Experiment \`${experiment.name}\` from \`${experiment.file}\`; ${plural(experiment.arms.length, 'arm')} × ${plural(experiment.tasks.length, 'task')} × ${plural(experiment.seeds.length, 'seed')}` +

@@ -92,7 +92,9 @@ export async function generateReport(opts: ReportOptions): Promise<ReportResult>
     const { report, tables } = await writeReport(outputDir(opts, experiment), data, opts.format);
     reports.push(report);
     const done = data.cells.filter((c) => c.status === 'done').length;
-    text.push([`${experiment.name}: ${done}/${data.cells.length} results${data.source === 'stages' ? ' (partial)' : ''}`, ...tables.map(renderTextTable)].join('\n\n'));
+    const settled = done + data.cells.filter((c) => c.status === 'dropped').length;
+    const state = data.source === 'results.json' ? '' : settled === data.cells.length ? ' (not aggregated yet)' : ' (partial)';
+    text.push([`${experiment.name}: ${done}/${data.cells.length} results${state}`, ...tables.map(renderTextTable)].join('\n\n'));
     if (opts.format === 'latex') latex.push(`% ${experiment.name}\n${renderLatex(data)}`);
   }
   const first = reports[0];

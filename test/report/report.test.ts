@@ -112,7 +112,7 @@ describe('report of an unfinished run', () => {
   after(() => f.cleanup());
 
   it('says it is partial and which cells are missing', () => {
-    assert.match(md, /Partial: the aggregate stage has not run; 10 of 12/);
+    assert.match(md, /Partial: 10 of 12 planned results are complete/);
     assert.match(md, /- roberta \/ acl: no result for seeds 1/);
     assert.match(md, /- dapt \/ acl: dev only \(evaluate pending\) for seeds 3/);
   });
@@ -224,5 +224,23 @@ describe('domain similarity', () => {
     fixtures.push(f);
     const md = read((await generateReport({ plan: f.plan, storeDir: f.storeDir })).markdownPath);
     assert.doesNotMatch(md, /Domain similarity/);
+  });
+});
+
+describe('several experiments in one plan', () => {
+  let f: Fixture;
+  after(() => f.cleanup());
+
+  it('writes one report directory per experiment and returns them all', async () => {
+    f = makeFixture({ partial: false });
+    const [demo] = f.plan.experiments;
+    const plan = { ...f.plan, experiments: [demo!, { ...demo!, name: 'demo2' }] };
+    const out = await generateReport({ plan, storeDir: f.storeDir, outDir: join(f.storeDir, 'out') });
+    assert.deepEqual(out.reports.map((r) => r.markdownPath), [join(f.storeDir, 'out', 'demo', 'report.md'), join(f.storeDir, 'out', 'demo2', 'report.md')]);
+    assert.equal(out.markdownPath, out.reports[0]!.markdownPath);
+    for (const r of out.reports) assert.ok(existsSync(r.htmlPath));
+    assert.match(out.table, /^demo: 12\/12 results \(not aggregated yet\)/m);
+    assert.match(out.table, /^demo2: 12\/12 results \(not aggregated yet\)/m);
+    assert.match(read(out.markdownPath), /All 12 planned results are in \(0 dropped as degenerate\), read from the evaluate stages; the aggregate stage has not run yet\./);
   });
 });

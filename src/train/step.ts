@@ -5,7 +5,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { DaptError } from '../errors.ts';
 import type { MlmBatch } from './data/batches.ts';
-import { encode, type DropoutSeeds, type EncoderInputs } from './model/encoder.ts';
+import { encodeRows, firstTokenRows, type DropoutSeeds, type EncoderInputs } from './model/encoder.ts';
 import { classifierLogits, mlmLogits } from './model/heads.ts';
 import type { EncoderModel } from './model/model.ts';
 import type { TrainOps } from './ops/types.ts';
@@ -62,15 +62,14 @@ export function dropoutSeeds(seed: number, step: number, micro: number): Dropout
 
 /** Mean masked-LM cross-entropy of a batch. */
 export function mlmLoss(ops: TrainOps, model: EncoderModel, batch: MlmBatch, seeds: DropoutSeeds): tf.Scalar {
-  const hidden = encode(ops, model, inputTensors(batch), seeds);
-  const logits = mlmLogits(ops, model, hidden, tf.tensor1d(batch.masked, 'int32'));
-  return ops.softmaxCrossEntropy(logits, tf.tensor1d(batch.labels, 'int32'));
+  const rows = encodeRows(ops, model, inputTensors(batch), seeds, tf.tensor1d(batch.masked, 'int32'));
+  return ops.softmaxCrossEntropy(mlmLogits(ops, model, rows), tf.tensor1d(batch.labels, 'int32'));
 }
 
 /** Mean classification cross-entropy of a batch. */
 export function classificationLoss(ops: TrainOps, model: EncoderModel, batch: ClassBatch, seeds: DropoutSeeds): tf.Scalar {
-  const hidden = encode(ops, model, inputTensors(batch), seeds);
-  return ops.softmaxCrossEntropy(classifierLogits(ops, model, hidden, seeds), tf.tensor1d(batch.labels, 'int32'));
+  const first = encodeRows(ops, model, inputTensors(batch), seeds, firstTokenRows(batch.batchSize, batch.seqLen));
+  return ops.softmaxCrossEntropy(classifierLogits(ops, model, first, seeds), tf.tensor1d(batch.labels, 'int32'));
 }
 
 function createStep<TBatch>(opts: StepOptions, loss: (batch: TBatch, seeds: DropoutSeeds) => tf.Scalar): TrainingStep<TBatch> {

@@ -10,7 +10,7 @@ import { buildExamples } from '../../src/train/data/examples.ts';
 import { maskVocabulary } from '../../src/train/data/masking.ts';
 import { evaluateMlm } from '../../src/train/mlm/evaluate.ts';
 import { toHfConfig } from '../../src/train/model/config.ts';
-import { encode } from '../../src/train/model/encoder.ts';
+import { encode, encodeRows, firstTokenRows } from '../../src/train/model/encoder.ts';
 import { classifierLogits, mlmLogits } from '../../src/train/model/heads.ts';
 import { buildModel, disposeModel, type EncoderModel } from '../../src/train/model/model.ts';
 import { getTrainOps } from '../../src/train/ops/index.ts';
@@ -92,8 +92,15 @@ function forward(model: EncoderModel, ids: number[][]): { hidden: Float32Array; 
     const s = ids[0]!.length;
     const batch = { batchSize: b, seqLen: s, ids: Int32Array.from(ids.flat()), keyMask: new Float32Array(b * s).fill(1), positionIds: null as Int32Array | null };
     if (model.config.modelType === 'roberta') batch.positionIds = Int32Array.from(ids.flatMap((row) => row.map((_, j) => model.config.padTokenId + 1 + j)));
-    const hidden = encode(ops, model, inputTensors(batch), null);
-    const logits = model.head === 'mlm' ? mlmLogits(ops, model, hidden, tf.tensor1d([0, 3, s + 1], 'int32')) : classifierLogits(ops, model, hidden, null);
+    const inputs = inputTensors(batch);
+    const hidden = encode(ops, model, inputs, null);
+    const rows = model.head === 'mlm' ? tf.tensor1d([0, 3, s + 1], 'int32') : firstTokenRows(b, s);
+    const selected = encodeRows(ops, model, inputs, null, rows);
+    // the last layer computed only at the rows a head reads gives those rows' full-pass values
+    const full = tf.gather(tf.reshape(hidden, [b * s, -1]), rows);
+    const gap = tf.max(tf.abs(tf.sub(selected, full))).dataSync()[0]!;
+    if (gap > 1e-5) throw new Error(`encodeRows differs from encode by ${gap}`);
+    const logits = model.head === 'mlm' ? mlmLogits(ops, model, selected) : classifierLogits(ops, model, selected, null);
     return { hidden: hidden.dataSync() as Float32Array, logits: logits.dataSync() as Float32Array };
   });
 }

@@ -4,7 +4,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { InterruptedError } from '../../errors.ts';
-import { encode } from '../model/encoder.ts';
+import { encodeRows, firstTokenRows } from '../model/encoder.ts';
 import { classifierLogits } from '../model/heads.ts';
 import type { EncoderModel } from '../model/model.ts';
 import type { TrainOps } from '../ops/types.ts';
@@ -34,7 +34,10 @@ export async function predictClasses(
     if (signal?.aborted) throw new InterruptedError();
     const idx = order.slice(from, from + batchSize);
     const batch = assembleClassBatch(ex, idx, layout.padId, layout.robertaPaddingIdx);
-    const probs = tf.tidy(() => tf.softmax(classifierLogits(ops, model, encode(ops, model, inputTensors(batch), null), null)));
+    const probs = tf.tidy(() => {
+      const first = encodeRows(ops, model, inputTensors(batch), null, firstTokenRows(batch.batchSize, batch.seqLen));
+      return tf.softmax(classifierLogits(ops, model, first, null));
+    });
     const values = (await probs.data()) as Float32Array;
     const k = probs.shape[1]!;
     probs.dispose();

@@ -7,7 +7,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { assembleMlmBatch, type BatchLayout } from '../data/batches.ts';
 import type { MlmExamples } from '../data/examples.ts';
 import type { MaskSettings, MaskVocabulary } from '../data/masking.ts';
-import { encode } from '../model/encoder.ts';
+import { encodeRows } from '../model/encoder.ts';
 import { mlmLogits } from '../model/heads.ts';
 import type { EncoderModel } from '../model/model.ts';
 import type { TrainOps } from '../ops/types.ts';
@@ -40,9 +40,8 @@ export async function evaluateMlm(
     for (let i = from; i < Math.min(examples.count, from + batchSize); i++) items.push({ index: i, key: hashKey(seed, Stream.heldOutMask, i) });
     const batch = assembleMlmBatch(examples, items, heldOutMasking, vocab, layout);
     const mean = tf.tidy(() => {
-      const hidden = encode(ops, model, inputTensors(batch), null);
-      const logits = mlmLogits(ops, model, hidden, tf.tensor1d(batch.masked, 'int32'));
-      return ops.softmaxCrossEntropy(logits, tf.tensor1d(batch.labels, 'int32'));
+      const rows = encodeRows(ops, model, inputTensors(batch), null, tf.tensor1d(batch.masked, 'int32'));
+      return ops.softmaxCrossEntropy(mlmLogits(ops, model, rows), tf.tensor1d(batch.labels, 'int32'));
     });
     sum += (await mean.data())[0]! * batch.masked.length;
     count += batch.masked.length;

@@ -28,6 +28,22 @@ export function dropoutSpec(seeds: DropoutSeeds, rate: number, layer: number, si
 
 /** Final hidden states [B, S, H]. */
 export function encode(ops: TrainOps, model: EncoderModel, inputs: EncoderInputs, seeds: DropoutSeeds): tf.Tensor3D {
+  const [b, s] = inputs.ids.shape;
+  return tf.reshape(encodeRows(ops, model, inputs, seeds, null), [b, s, model.config.hiddenSize]) as tf.Tensor3D;
+}
+
+/** Flat indices (b * S + s) of the first token of each row, for a classifier. */
+export function firstTokenRows(batchSize: number, seqLen: number): tf.Tensor1D {
+  return tf.tensor1d(Int32Array.from({ length: batchSize }, (_, i) => i * seqLen), 'int32');
+}
+
+/**
+ * Final hidden states of only the flat positions `rows` ([M, H]; all B*S rows when null).
+ * A head that reads a few positions (masked tokens, the first token) needs the last layer's
+ * output projection and feed-forward block only there — the same values for a fraction of the
+ * work; keys and values still come from every position.
+ */
+export function encodeRows(ops: TrainOps, model: EncoderModel, inputs: EncoderInputs, seeds: DropoutSeeds, rows: tf.Tensor1D | null): tf.Tensor2D {
   const cfg = model.config;
   const p = (name: string): tf.Variable => model.params.get(`${cfg.modelType}.${name}`)!;
   const [b, s] = inputs.ids.shape;
@@ -59,7 +75,12 @@ export function encode(ops: TrainOps, model: EncoderModel, inputs: EncoderInputs
       cfg.numHeads,
       dropoutSpec(seeds, cfg.attentionDropout, i, Site.attentionProbs),
     );
-    let attn = ops.dense(tf.reshape(context, [b * s, h]), w('attention.output.dense'), bias('attention.output.dense'));
+    let flatContext = tf.reshape(context, [b * s, h]) as tf.Tensor2D;
+    if (rows !== null && i === cfg.numLayers - 1) {
+      flatContext = tf.gather(flatContext, rows);
+      hidden = tf.gather(hidden, rows);
+    }
+    let attn = ops.dense(flatContext, w('attention.output.dense'), bias('attention.output.dense'));
     attn = ops.dropout(attn, dropoutSpec(seeds, cfg.hiddenDropout, i, Site.attentionOutput));
     hidden = ops.layerNorm(tf.add(attn, hidden), l('attention.output.LayerNorm.weight') as tf.Tensor1D, bias('attention.output.LayerNorm'), cfg.layerNormEps) as tf.Tensor2D;
     const inner = ops.gelu(ops.dense(hidden, w('intermediate.dense'), bias('intermediate.dense')));
@@ -67,5 +88,5 @@ export function encode(ops: TrainOps, model: EncoderModel, inputs: EncoderInputs
     out = ops.dropout(out, dropoutSpec(seeds, cfg.hiddenDropout, i, Site.ffnOutput));
     hidden = ops.layerNorm(tf.add(out, hidden), l('output.LayerNorm.weight') as tf.Tensor1D, bias('output.LayerNorm'), cfg.layerNormEps) as tf.Tensor2D;
   }
-  return tf.reshape(hidden, [b, s, h]) as tf.Tensor3D;
+  return hidden;
 }

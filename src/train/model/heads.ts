@@ -10,16 +10,14 @@ import type { TrainOps } from '../ops/types.ts';
 import { dropoutSpec, Site, type DropoutSeeds } from './encoder.ts';
 import type { EncoderModel } from './model.ts';
 
-/** Logits [M, V] at the flat positions `masked` (row b*S + s) of `hidden` [B, S, H]. */
-export function mlmLogits(ops: TrainOps, model: EncoderModel, hidden: tf.Tensor3D, masked: tf.Tensor1D): tf.Tensor2D {
+/** Logits [M, V] from the final hidden states of the masked positions ([M, H], see encodeRows). */
+export function mlmLogits(ops: TrainOps, model: EncoderModel, rows: tf.Tensor2D): tf.Tensor2D {
   const cfg = model.config;
   const p = (name: string): tf.Variable => model.params.get(name)!;
   const names =
     cfg.modelType === 'roberta'
       ? { dense: 'lm_head.dense', norm: 'lm_head.layer_norm', bias: 'lm_head.bias' }
       : { dense: 'cls.predictions.transform.dense', norm: 'cls.predictions.transform.LayerNorm', bias: 'cls.predictions.bias' };
-  const [b, s, h] = hidden.shape;
-  const rows = tf.gather(tf.reshape(hidden, [b * s, h]), masked) as tf.Tensor2D;
   let t = ops.dense(rows, p(`${names.dense}.weight`) as tf.Tensor2D, p(`${names.dense}.bias`) as tf.Tensor1D);
   t = ops.gelu(t);
   t = ops.layerNorm(t, p(`${names.norm}.weight`) as tf.Tensor1D, p(`${names.norm}.bias`) as tf.Tensor1D, cfg.layerNormEps);
@@ -27,14 +25,13 @@ export function mlmLogits(ops: TrainOps, model: EncoderModel, hidden: tf.Tensor3
   return ops.dense(t, decoder, p(names.bias) as tf.Tensor1D) as tf.Tensor2D;
 }
 
-/** Class logits [B, C] from the first token's final hidden state. */
-export function classifierLogits(ops: TrainOps, model: EncoderModel, hidden: tf.Tensor3D, seeds: DropoutSeeds): tf.Tensor2D {
+/** Class logits [B, C] from the first token's final hidden states ([B, H], see firstTokenRows). */
+export function classifierLogits(ops: TrainOps, model: EncoderModel, first: tf.Tensor2D, seeds: DropoutSeeds): tf.Tensor2D {
   const cfg = model.config;
   const p = (name: string): tf.Variable => model.params.get(name)!;
-  const [b, , h] = hidden.shape;
   const rate = cfg.classifierDropout ?? cfg.hiddenDropout;
   const layer = cfg.numLayers;
-  let x = tf.reshape(tf.slice(hidden, [0, 0, 0], [b, 1, h]), [b, h]) as tf.Tensor2D;
+  let x = first;
   if (cfg.modelType === 'roberta') {
     x = ops.dropout(x, dropoutSpec(seeds, rate, layer, Site.headInner)) as tf.Tensor2D;
     x = tf.tanh(ops.dense(x, p('classifier.dense.weight') as tf.Tensor2D, p('classifier.dense.bias') as tf.Tensor1D)) as tf.Tensor2D;

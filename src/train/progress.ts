@@ -66,7 +66,9 @@ export function createProgressView(opts: ProgressOptions): ProgressView {
   const began = Date.now();
   let last = 0;
   const line = (done: number, info: ProgressInfo): string => {
-    const rate = (done - opts.start) / ((Date.now() - began) / 1000);
+    const seconds = (Date.now() - began) / 1000;
+    // no ETA from the first step alone: its rate is meaningless
+    const rate = seconds >= 1 ? (done - opts.start) / seconds : 0;
     const eta = rate > 0 ? (opts.total - done) / rate : NaN;
     const extra = Object.entries(info.extra ?? {})
       .map(([k, v]) => ` ${k} ${fmt(v)}`)

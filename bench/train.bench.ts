@@ -3,7 +3,8 @@
  * clipping, AdamW) on synthetic batches for the `tiny` and `mini` configs, the GFLOP/s of a 2048³
  * fp32 matmul on the same backend, the backend in use and peak memory. Prints JSON lines.
  * Each case runs in its own process so its peak memory is its own.
- *   node --import tsx bench/train.bench.ts [--quick] [--case tiny:mlm:128:32]
+ *   node --import tsx bench/train.bench.ts [--quick] [--case tiny:mlm:128:32 [--profile]]
+ * --profile adds one line per case with the time of each kernel over one step.
  * Environment: DAPT_BACKEND, DAPT_THREADS, DAPT_NATIVE=0, DAPT_BLAS=0 (see src/train/backend).
  */
 import { fileURLToPath } from 'node:url';
@@ -75,6 +76,18 @@ async function runCase(name: ConfigName, task: Task, seq: number, batch: number)
     const t0 = performance.now();
     loss = step.run([batches[i % batches.length]], i, { lr: 1e-4, headLr: 1e-4 }).loss;
     if (i >= warmup) times.push(performance.now() - t0);
+  }
+  if (process.argv.includes('--profile')) {
+    const info = await tf.profile(() => void step.run([batches[0]], warmup + timed, { lr: 1e-4, headLr: 1e-4 }));
+    const byKernel = new Map<string, { calls: number; ms: number }>();
+    for (const k of info.kernels) {
+      const entry = byKernel.get(k.name) ?? { calls: 0, ms: 0 };
+      entry.calls += 1;
+      entry.ms += Number(k.kernelTimeMs);
+      byKernel.set(k.name, entry);
+    }
+    const kernels = Object.fromEntries([...byKernel].sort((a, b) => b[1].ms - a[1].ms).map(([k, v]) => [k, { calls: v.calls, ms: Math.round(v.ms) }]));
+    console.log(JSON.stringify({ bench: 'train', config: name, task, seq, batch, profile: kernels }));
   }
   step.dispose();
   disposeModel(model);

@@ -75,6 +75,7 @@ KERNEL(dropout, 6, { dapt_dropout(F(0), F(1), Z(2), U32(3), U32(4), FL(5)); retu
 KERNEL(bias_rows, 4, { dapt_bias_rows(F(0), F(1), Z(2), Z(3)); return undefined(env); })
 KERNEL(col_sum, 4, { dapt_col_sum(F(0), F(1), Z(2), Z(3)); return undefined(env); })
 KERNEL(transpose, 5, { dapt_transpose(F(0), F(1), Z(2), Z(3), Z(4)); return undefined(env); })
+KERNEL(segment_sum, 6, { dapt_segment_sum(F(0), I32(1), F(2), Z(3), Z(4), Z(5)); return undefined(env); })
 KERNEL(sum_squares, 2, { return number(env, dapt_sum_squares(F(0), Z(1))); })
 KERNEL(adamw, 13, {
   dapt_adamw(F(0), F(1), F(2), F(3), Z(4), FL(5), FL(6), FL(7), FL(8), FL(9), FL(10), FL(11), FL(12));
@@ -208,6 +209,7 @@ static napi_value init(napi_env env, napi_value exports) {
       {"biasRows", NULL, bias_rows, NULL, NULL, NULL, napi_default, NULL},
       {"colSum", NULL, col_sum, NULL, NULL, NULL, napi_default, NULL},
       {"transpose", NULL, transpose, NULL, NULL, NULL, napi_default, NULL},
+      {"segmentSum", NULL, segment_sum, NULL, NULL, NULL, napi_default, NULL},
       {"sumSquares", NULL, sum_squares, NULL, NULL, NULL, napi_default, NULL},
       {"adamw", NULL, adamw, NULL, NULL, NULL, napi_default, NULL},
       {"layerNormFwd", NULL, layernorm_fwd, NULL, NULL, NULL, napi_default, NULL},

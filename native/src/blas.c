@@ -7,6 +7,7 @@ dapt_sgemm_fn dapt_sgemm = NULL;
 static void (*set_threads)(int) = NULL;
 static char *(*get_corename)(void) = NULL;
 static const char *loaded_name = NULL;
+static int configured_threads = 1;
 
 static const char *candidates[] = {"libopenblas.so.0", "libopenblas.so", "libopenblas.dylib", "libopenblas.0.dylib"};
 
@@ -36,7 +37,14 @@ const char *dapt_blas_load(int threads, const char **library, const char **core)
 }
 
 void dapt_blas_set_threads(int threads) {
-  if (set_threads != NULL && threads > 0) set_threads(threads);
+  if (set_threads != NULL && threads > 0) {
+    set_threads(threads);
+    configured_threads = threads;
+  }
+}
+
+void dapt_blas_single_threaded(int single) {
+  if (set_threads != NULL) set_threads(single ? 1 : configured_threads);
 }
 
 int dapt_cpu_has_avx512(void) {

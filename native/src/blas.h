@@ -15,5 +15,7 @@ extern dapt_sgemm_fn dapt_sgemm;
 const char *dapt_blas_load(int threads, const char **library, const char **core);
 int dapt_cpu_has_avx512(void);
 void dapt_blas_set_threads(int threads);
+/* While kernels call BLAS from several threads of their own, BLAS must not spawn more. */
+void dapt_blas_single_threaded(int single);
 
 #endif

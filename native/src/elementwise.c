@@ -1,17 +1,19 @@
 #include <math.h>
+#include <string.h>
 #include "kernels.h"
+#include "parallel.h"
 #include "vmath.h"
 
 #define INV_SQRT2 0.70710678118654752f
 #define INV_SQRT_2PI 0.39894228040143268f
 
 void dapt_gelu_fwd(const float *x, float *y, size_t n) {
-#pragma omp parallel for simd schedule(static)
+#pragma omp parallel for simd schedule(static) if (n > DAPT_PAR_MIN)
   for (size_t i = 0; i < n; i++) y[i] = 0.5f * x[i] * (1.0f + dapt_erff(x[i] * INV_SQRT2));
 }
 
 void dapt_gelu_bwd(const float *dy, const float *x, float *dx, size_t n) {
-#pragma omp parallel for simd schedule(static)
+#pragma omp parallel for simd schedule(static) if (n > DAPT_PAR_MIN)
   for (size_t i = 0; i < n; i++) {
     const float v = x[i];
     const float cdf = 0.5f * (1.0f + dapt_erff(v * INV_SQRT2));
@@ -31,36 +33,50 @@ static inline uint32_t mix(uint32_t seed, uint32_t i) {
 }
 
 void dapt_dropout(const float *x, float *y, size_t n, uint32_t seed, uint32_t threshold, float keep) {
-#pragma omp parallel for simd schedule(static)
+#pragma omp parallel for simd schedule(static) if (n > DAPT_PAR_MIN)
   for (size_t i = 0; i < n; i++) y[i] = x[i] * (mix(seed, (uint32_t)i) >= threshold ? keep : 0.0f);
 }
 
 void dapt_bias_rows(float *y, const float *bias, size_t rows, size_t cols) {
-#pragma omp parallel for schedule(static)
-  for (size_t r = 0; r < rows; r++) {
-    float *row = y + r * cols;
-    for (size_t c = 0; c < cols; c++) row[c] = bias[c];
-  }
+#pragma omp parallel for schedule(static) if (rows * cols > DAPT_PAR_MIN)
+  for (size_t r = 0; r < rows; r++) memcpy(y + r * cols, bias, cols * sizeof(float));
 }
 
+/* Each thread owns a range of columns, so sums do not depend on the schedule. */
 void dapt_col_sum(const float *restrict x, float *restrict out, size_t rows, size_t cols) {
-  for (size_t c = 0; c < cols; c++) out[c] = 0.0f;
-  for (size_t r = 0; r < rows; r++) {
-    const float *row = x + r * cols;
-    for (size_t c = 0; c < cols; c++) out[c] += row[c];
+#pragma omp parallel if (rows * cols > DAPT_PAR_MIN && cols >= 256)
+  {
+    const int t = DAPT_THREAD(), nt = DAPT_NTHREADS();
+    const size_t lo = DAPT_SPLIT_LO(cols, t, nt), hi = DAPT_SPLIT_LO(cols, t + 1, nt);
+    for (size_t c = lo; c < hi; c++) out[c] = 0.0f;
+    for (size_t r = 0; r < rows; r++) {
+      const float *row = x + r * cols;
+      for (size_t c = lo; c < hi; c++) out[c] += row[c];
+    }
   }
 }
 
 double dapt_sum_squares(const float *x, size_t n) {
+  double partial[DAPT_MAX_THREADS];
+  int used = 1;
+#pragma omp parallel if (n > DAPT_PAR_MIN) num_threads(DAPT_MAX_THREADS_NOW() < DAPT_MAX_THREADS ? DAPT_MAX_THREADS_NOW() : DAPT_MAX_THREADS)
+  {
+    const int t = DAPT_THREAD(), nt = DAPT_NTHREADS();
+    if (t == 0) used = nt;
+    const size_t lo = DAPT_SPLIT_LO(n, t, nt), hi = DAPT_SPLIT_LO(n, t + 1, nt);
+    double s = 0.0;
+#pragma omp simd reduction(+ : s)
+    for (size_t i = lo; i < hi; i++) s += (double)x[i] * x[i];
+    partial[t] = s;
+  }
   double total = 0.0;
-#pragma omp parallel for reduction(+ : total) schedule(static)
-  for (size_t i = 0; i < n; i++) total += (double)x[i] * x[i];
+  for (int t = 0; t < used; t++) total += partial[t];
   return total;
 }
 
 void dapt_adamw(float *p, const float *g, float *m, float *v, size_t n, float lr, float b1, float b2, float eps,
                 float wd, float bc1, float bc2, float gscale) {
-#pragma omp parallel for simd schedule(static)
+#pragma omp parallel for simd schedule(static) if (n > DAPT_PAR_MIN)
   for (size_t i = 0; i < n; i++) {
     const float gi = g[i] * gscale;
     const float mi = b1 * m[i] + (1.0f - b1) * gi;
@@ -74,16 +90,36 @@ void dapt_adamw(float *p, const float *g, float *m, float *v, size_t n, float lr
 /* Batched 2-D transpose in 32×32 tiles: [batch, rows, cols] → [batch, cols, rows]. */
 void dapt_transpose(const float *restrict x, float *restrict y, size_t batch, size_t rows, size_t cols) {
   const size_t T = 32;
-  for (size_t b = 0; b < batch; b++) {
+  const size_t row_tiles = (rows + T - 1) / T;
+#pragma omp parallel for schedule(static) if (batch * rows * cols > DAPT_PAR_MIN)
+  for (size_t bt = 0; bt < batch * row_tiles; bt++) {
+    const size_t b = bt / row_tiles, r0 = (bt % row_tiles) * T;
     const float *xb = x + b * rows * cols;
     float *yb = y + b * rows * cols;
-    for (size_t r0 = 0; r0 < rows; r0 += T) {
-      const size_t r1 = r0 + T < rows ? r0 + T : rows;
-      for (size_t c0 = 0; c0 < cols; c0 += T) {
-        const size_t c1 = c0 + T < cols ? c0 + T : cols;
-        for (size_t r = r0; r < r1; r++)
-          for (size_t c = c0; c < c1; c++) yb[c * rows + r] = xb[r * cols + c];
-      }
+    const size_t r1 = r0 + T < rows ? r0 + T : rows;
+    for (size_t c0 = 0; c0 < cols; c0 += T) {
+      const size_t c1 = c0 + T < cols ? c0 + T : cols;
+      for (size_t c = c0; c < c1; c++)
+        for (size_t r = r0; r < r1; r++) yb[c * rows + r] = xb[r * cols + c];
+    }
+  }
+}
+
+/* out[segments, width] = Σ rows of x by segment id (out-of-range ids dropped, as TensorFlow). */
+void dapt_segment_sum(const float *restrict x, const int32_t *restrict ids, float *restrict out, size_t n, size_t width,
+                      size_t segments) {
+#pragma omp parallel if (segments * width > DAPT_PAR_MIN)
+  {
+    /* each thread owns a range of columns: no races, schedule-independent sums */
+    const int t = DAPT_THREAD(), nt = DAPT_NTHREADS();
+    const size_t lo = DAPT_SPLIT_LO(width, t, nt), hi = DAPT_SPLIT_LO(width, t + 1, nt);
+    for (size_t s = 0; s < segments; s++) memset(out + s * width + lo, 0, (hi - lo) * sizeof(float));
+    for (size_t i = 0; i < n; i++) {
+      const int32_t s = ids[i];
+      if (s < 0 || (size_t)s >= segments) continue;
+      float *dst = out + (size_t)s * width;
+      const float *src = x + i * width;
+      for (size_t c = lo; c < hi; c++) dst[c] += src[c];
     }
   }
 }

@@ -10,6 +10,8 @@ void dapt_dropout(const float *x, float *y, size_t n, uint32_t seed, uint32_t th
 void dapt_bias_rows(float *y, const float *bias, size_t rows, size_t cols);
 void dapt_col_sum(const float *restrict x, float *restrict out, size_t rows, size_t cols);
 void dapt_transpose(const float *restrict x, float *restrict y, size_t batch, size_t rows, size_t cols);
+void dapt_segment_sum(const float *restrict x, const int32_t *restrict ids, float *restrict out, size_t n, size_t width,
+                      size_t segments);
 double dapt_sum_squares(const float *x, size_t n);
 void dapt_adamw(float *p, const float *g, float *m, float *v, size_t n, float lr, float b1, float b2, float eps,
                 float wd, float bc1, float bc2, float gscale);

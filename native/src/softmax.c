@@ -1,27 +1,39 @@
 #include <math.h>
 #include "kernels.h"
+#include "parallel.h"
 #include "vmath.h"
 
 double dapt_softmax_xent_fwd(const float *logits, const int32_t *labels, float *lse, size_t rows, size_t cols) {
-  double total = 0.0;
-#pragma omp parallel for reduction(+ : total) schedule(static)
-  for (size_t r = 0; r < rows; r++) {
-    const float *lr = logits + r * cols;
-    float mx = lr[0];
-    for (size_t c = 1; c < cols; c++) mx = lr[c] > mx ? lr[c] : mx;
-    float s = 0.0f;
+  double partial[DAPT_MAX_THREADS];
+  int used = 1;
+  const int max_threads = DAPT_MAX_THREADS_NOW() < DAPT_MAX_THREADS ? DAPT_MAX_THREADS_NOW() : DAPT_MAX_THREADS;
+#pragma omp parallel if (rows * cols > DAPT_PAR_MIN) num_threads(max_threads)
+  {
+    const int t = DAPT_THREAD(), nt = DAPT_NTHREADS();
+    if (t == 0) used = nt;
+    double total = 0.0;
+    for (size_t r = DAPT_SPLIT_LO(rows, t, nt); r < DAPT_SPLIT_LO(rows, t + 1, nt); r++) {
+      const float *lr = logits + r * cols;
+      float mx = lr[0];
+#pragma omp simd reduction(max : mx)
+      for (size_t c = 1; c < cols; c++) mx = lr[c] > mx ? lr[c] : mx;
+      float s = 0.0f;
 #pragma omp simd reduction(+ : s)
-    for (size_t c = 0; c < cols; c++) s += dapt_expf(lr[c] - mx);
-    lse[r] = mx + logf(s);
-    const int32_t y = labels[r];
-    if (y >= 0 && (size_t)y < cols) total += (double)lse[r] - lr[y];
+      for (size_t c = 0; c < cols; c++) s += dapt_expf(lr[c] - mx);
+      lse[r] = mx + logf(s);
+      const int32_t y = labels[r];
+      if (y >= 0 && (size_t)y < cols) total += (double)lse[r] - lr[y];
+    }
+    partial[t] = total;
   }
+  double total = 0.0;
+  for (int t = 0; t < used; t++) total += partial[t];
   return total / (double)rows;
 }
 
 void dapt_softmax_xent_bwd(const float *logits, const int32_t *labels, const float *lse, float *dlogits, size_t rows,
                            size_t cols, float scale) {
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) if (rows * cols > DAPT_PAR_MIN)
   for (size_t r = 0; r < rows; r++) {
     const float *lr = logits + r * cols;
     float *dr = dlogits + r * cols;

@@ -1,7 +1,7 @@
 /** Registers the kernels training needs on the wasm backend: the ones it lacks, replacements for
  *  slow or copying ones, and (when the native addon loaded) the fused native kernels. Call after
  *  the backend is initialised, so replaced kernels have run their setup. */
-import { BatchMatMul, GatherV2, getKernel, registerGradient, registerKernel, Transpose, unregisterKernel } from '@tensorflow/tfjs-core';
+import { BatchMatMul, GatherV2, getKernel, registerGradient, registerKernel, Transpose, UnsortedSegmentSum, unregisterKernel } from '@tensorflow/tfjs-core';
 import type { GradConfig, KernelConfig, KernelFunc } from '@tensorflow/tfjs-core';
 import { gatherKernel } from './gather.ts';
 import { sharedIdentityConfig } from './identity.ts';
@@ -12,7 +12,7 @@ import type { NativeAddon } from './native/load.ts';
 import { matMulKernels } from './native/matmul.ts';
 import { softmaxXentKernels } from './native/softmax-xent.ts';
 import { transposeKernel } from './native/transpose.ts';
-import { unsortedSegmentSumConfig } from './unsorted-segment-sum.ts';
+import { nativeUnsortedSegmentSum, unsortedSegmentSumConfig } from './unsorted-segment-sum.ts';
 import { xnnpackBatchMatMul } from './xnnpack-matmul.ts';
 
 const installed = new Set<string>();
@@ -37,7 +37,7 @@ function stockOf(name: string, stock: KernelFunc | undefined): KernelFunc {
  * ones, matrix products and attention, only with BLAS); without BLAS, products go to XNNPACK.
  */
 export function registerWasmTrainingKernels(native: NativeAddon | null, blas: boolean): void {
-  install(unsortedSegmentSumConfig.kernelName, () => unsortedSegmentSumConfig);
+  install(UnsortedSegmentSum, () => (native === null ? unsortedSegmentSumConfig : nativeUnsortedSegmentSum(native)));
   install(sharedIdentityConfig.kernelName, () => sharedIdentityConfig);
   install(GatherV2, (stock) => gatherKernel(stockOf(GatherV2, stock)));
   if (native !== null) install(Transpose, (stock) => transposeKernel(native, stockOf(Transpose, stock)));

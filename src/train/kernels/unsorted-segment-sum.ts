@@ -6,7 +6,8 @@
 import { UnsortedSegmentSum, util } from '@tensorflow/tfjs-core';
 import type { KernelConfig, KernelFunc, TensorInfo, UnsortedSegmentSumAttrs } from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import { f32, i32, indexView, output } from './wasm-heap.ts';
+import type { NativeAddon } from './native/load.ts';
+import { f32, heapBytes, i32, indexView, offset, output } from './wasm-heap.ts';
 
 function unsortedSegmentSum(args: {
   inputs: { x: TensorInfo; segmentIds: TensorInfo };
@@ -39,3 +40,18 @@ export const unsortedSegmentSumConfig: KernelConfig = {
   backendName: 'wasm',
   kernelFunc: unsortedSegmentSum as unknown as KernelFunc,
 };
+
+/** The same with a native pass for float32 rows and int32 ids (an embedding gradient). */
+export function nativeUnsortedSegmentSum(native: NativeAddon): KernelConfig {
+  const kernelFunc = (args: Parameters<typeof unsortedSegmentSum>[0]): TensorInfo => {
+    const { x, segmentIds } = args.inputs;
+    if (x.dtype !== 'float32' || segmentIds.dtype !== 'int32') return unsortedSegmentSum(args);
+    const backend = args.backend;
+    const lead = util.sizeFromShape(segmentIds.shape);
+    const width = lead === 0 ? 0 : util.sizeFromShape(x.shape) / lead;
+    const out = output(backend, [args.attrs.numSegments, ...x.shape.slice(segmentIds.shape.length)], 'float32');
+    native.segmentSum(heapBytes(backend), offset(backend, x), offset(backend, segmentIds), offset(backend, out), lead, width, args.attrs.numSegments);
+    return out;
+  };
+  return { kernelName: UnsortedSegmentSum, backendName: 'wasm', kernelFunc: kernelFunc as unknown as KernelFunc };
+}

@@ -49,8 +49,10 @@ export function makeFusedOps(native: NativeAddon, blas: boolean): TrainOps {
         }
       : referenceOps.selfAttention,
 
-    softmaxCrossEntropy: (logits, labels) =>
-      tf.tidy(() => (run(DaptSoftmaxXent, { logits, labels: labels.dtype === 'int32' ? labels : tf.cast(labels, 'int32') }) as tf.Tensor[])[0] as tf.Scalar),
+    softmaxCrossEntropy: (logits, labels) => {
+      tf.util.assert(logits.rank === 2 && labels.rank === 1 && labels.shape[0] === logits.shape[0], () => `softmaxCrossEntropy: logits [M, V] and labels [M] expected, got [${logits.shape}] and [${labels.shape}]`);
+      return tf.tidy(() => (run(DaptSoftmaxXent, { logits, labels: labels.dtype === 'int32' ? labels : tf.cast(labels, 'int32') }) as tf.Tensor[])[0] as tf.Scalar);
+    },
 
     globalNorm(tensors) {
       const backend = wasm();

@@ -4,7 +4,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { getTrainOps } from '../../../src/train/ops/index.ts';
 import { referenceOps } from '../../../src/train/ops/reference.ts';
 import type { TrainOps } from '../../../src/train/ops/types.ts';
-import { assertClose, on, setUpBackends } from './_compare.ts';
+import { assertClose, on, randomArray, setUpBackends } from './_compare.ts';
 import { opCases } from './_cases.ts';
 
 let fused: TrainOps;
@@ -58,4 +58,23 @@ test('fused dropout draws exactly the reference mask', async (t) => {
   const [a] = await on('wasm', () => fused.dropout(x(), { rate: 0.15, seed: 123456789 }));
   const [b] = await on('cpu', () => referenceOps.dropout(x(), { rate: 0.15, seed: 123456789 }));
   assert.deepEqual(a, b);
+});
+
+test('fused kernels give bit-identical results run after run (threads split work statically)', async (t) => {
+  if (skipUnlessFused(t)) return;
+  const big = (shape: number[], seed: number) => tf.tensor(randomArray(shape.reduce((a, b) => a * b, 1), seed), shape);
+  const compute = () => {
+    const grads = tf.grads((x: tf.Tensor, g: tf.Tensor, q: tf.Tensor, l: tf.Tensor) =>
+      tf.addN([
+        tf.sum(tf.mul(fused.layerNorm(x, g as tf.Tensor1D, tf.zeros([256]) as tf.Tensor1D, 1e-5), big([300, 256], 5))),
+        tf.sum(tf.mul(fused.selfAttention(q as tf.Tensor3D, q as tf.Tensor3D, q as tf.Tensor3D, tf.ones([4, 32]) as tf.Tensor2D, 4, { rate: 0.1, seed: 3 }), big([4, 32, 64], 6))),
+        fused.softmaxCrossEntropy(l as tf.Tensor2D, tf.tensor1d(Array.from({ length: 64 }, (_, i) => (i * 37) % 1000), 'int32')),
+      ]),
+    );
+    const gs = grads([big([300, 256], 1), big([256], 2), big([4, 32, 64], 3), big([64, 1000], 4)]);
+    return [...gs, fused.globalNorm(gs)];
+  };
+  const first = await on('wasm', compute);
+  const second = await on('wasm', compute);
+  first.forEach((a, i) => assert.deepEqual(a, second[i], `output ${i}`));
 });

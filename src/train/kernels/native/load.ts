@@ -17,6 +17,7 @@ export interface NativeAddon {
   biasRows(heap: Heap, y: number, bias: number, rows: number, cols: number): void;
   colSum(heap: Heap, x: number, out: number, rows: number, cols: number): void;
   transpose(heap: Heap, x: number, y: number, batch: number, rows: number, cols: number): void;
+  segmentSum(heap: Heap, x: number, ids: number, out: number, n: number, width: number, segments: number): void;
   sumSquares(heap: Heap, x: number, n: number): number;
   adamw(heap: Heap, p: number, g: number, m: number, v: number, n: number, lr: number, b1: number, b2: number, eps: number, wd: number, bc1: number, bc2: number, gscale: number): void;
   layerNormFwd(heap: Heap, x: number, gamma: number, beta: number, y: number, mean: number, rstd: number, rows: number, cols: number, eps: number): void;

@@ -7,6 +7,7 @@ import type { Executor, ExecutorContext, ExecutorFactory } from './types.ts';
 
 const executors: Record<string, () => Promise<ExecutorFactory>> = {
   local: async () => (await import('./local.ts')).createLocalExecutor,
+  slurm: async () => (await import('./slurm/executor.ts')).createSlurmExecutor,
 };
 
 export function executorNames(): string[] {

@@ -8,10 +8,11 @@ import type { Plan } from '../plan/types.ts';
 import { generateReport, type ReportResult } from '../report/index.ts';
 import { slotsFromJobs } from './concurrency.ts';
 import { createExecutor } from './executors.ts';
-import { Scheduler } from './scheduler.ts';
+import type { ExecutionProfile } from './profile.ts';
+import { Scheduler, type SchedulerOptions } from './scheduler.ts';
 import type { SpecDefaults } from './spec.ts';
 import { StudyTracker } from './tracking.ts';
-import type { ExecEvent, ExecutionResult } from './types.ts';
+import type { DagRun, ExecEvent, ExecutionResult } from './types.ts';
 
 /** `node <repo>/bin/dapt.js`: what every stage process runs, locally and on a cluster. */
 export function daptCommand(): string[] {
@@ -23,6 +24,8 @@ export interface StudyOptions {
   specDefaults: SpecDefaults;
   executor: string;
   execution: ExecutionSpec | null;
+  /** `--profile`: overrides `execution` field by field. */
+  profile?: ExecutionProfile | null;
   jobs: number | null;
   retry: number;
   force: ReadonlySet<string>;
@@ -49,17 +52,19 @@ export interface StudyRun {
   interrupt(): void;
   /** Second Ctrl-C: stop now. */
   kill(): void;
+  /** Only for executors whose stages outlive `dapt run` (Slurm): stop following them, leave them running. */
+  detach?: () => void;
   result: Promise<StudyResult>;
 }
 
 export async function startStudy(opts: StudyOptions): Promise<StudyRun> {
   const { storeDir } = opts.specDefaults;
   const warn = (message: string) => opts.onEvent({ type: 'warning', message });
-  const executor = await createExecutor(opts.executor, { storeDir, env: opts.env, daptCommand: daptCommand(), execution: opts.execution });
+  const executor = await createExecutor(opts.executor, { storeDir, env: opts.env, daptCommand: daptCommand(), execution: opts.execution, profile: opts.profile ?? null });
   const tracker = opts.tracking
     ? await StudyTracker.open({ storeDir, env: opts.env, plan: opts.plan, source: opts.source, backend: opts.specDefaults.backend, cwd: opts.cwd, onWarning: warn })
     : null;
-  const scheduler = new Scheduler({
+  const schedulerOptions: SchedulerOptions = {
     plan: opts.plan,
     storeDir,
     executor,
@@ -70,18 +75,22 @@ export async function startStudy(opts: StudyOptions): Promise<StudyRun> {
     specDefaults: opts.specDefaults,
     tracker,
     onEvent: opts.onEvent,
-  });
+  };
+  const scheduler: DagRun = executor.schedule?.(schedulerOptions) ?? new Scheduler(schedulerOptions);
 
   const result = (async (): Promise<StudyResult> => {
     let execution: ExecutionResult;
     try {
       execution = await scheduler.run();
+    } catch (e) {
+      await tracker?.finish('FAILED');
+      throw e;
     } finally {
       await executor.close();
     }
     let report: ReportResult | null = null;
     let reportError: string | null = null;
-    if (!execution.interrupted) {
+    if (!execution.interrupted && !execution.detached) {
       try {
         report = await generateReport({ plan: opts.plan, storeDir });
       } catch (e) {
@@ -89,7 +98,10 @@ export async function startStudy(opts: StudyOptions): Promise<StudyRun> {
       }
     }
     let sync = null;
-    if (tracker) {
+    if (tracker && execution.detached) {
+      // The parent runs stay open: `dapt status` closes them when the jobs have ended.
+      sync = await tracker.sync();
+    } else if (tracker) {
       if (report) await tracker.logReport(report.reports);
       await tracker.finish(execution.interrupted ? 'KILLED' : execution.failures.length ? 'FAILED' : 'FINISHED');
       sync = await tracker.sync();
@@ -97,5 +109,6 @@ export async function startStudy(opts: StudyOptions): Promise<StudyRun> {
     return { execution, report, reportError, trackingUri: tracker?.uri ?? null, sync };
   })();
 
-  return { interrupt: () => scheduler.interrupt(), kill: () => scheduler.kill(), result };
+  const detach = scheduler.detach?.bind(scheduler);
+  return { interrupt: () => scheduler.interrupt(), kill: () => scheduler.kill(), ...(detach ? { detach } : {}), result };
 }

@@ -61,6 +61,11 @@ export class StudyTracker {
     return this.tracking.uri;
   }
 
+  /** Each experiment's parent run (kept by executors whose stages outlive this process). */
+  parentRuns(): Record<string, TrackingHandle> {
+    return Object.fromEntries(this.parents);
+  }
+
   private async guard<T>(what: string, call: () => Promise<T>): Promise<T | null> {
     let timer: NodeJS.Timeout | undefined;
     try {

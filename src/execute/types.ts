@@ -7,6 +7,8 @@
 import type { ExecutionSpec } from '../config/types.ts';
 import type { Stage, StageKey, StageKind } from '../plan/types.ts';
 import type { StagePaths } from './layout.ts';
+import type { ExecutionProfile } from './profile.ts';
+import type { SchedulerOptions } from './scheduler.ts';
 
 /** How many stages may run at once. `heavy` stages (training, model inference) have their own cap. */
 export interface Slots {
@@ -51,6 +53,17 @@ export interface ExecutorContext {
   daptCommand: string[];
   /** The experiment files' `execution:` section (the first that has one), if any. */
   execution: ExecutionSpec | null;
+  /** The profile file (`--profile`), whose settings override `execution`. */
+  profile?: ExecutionProfile | null;
+}
+
+/** One run over a plan's DAG: the local Scheduler, or an executor's own (see Executor.schedule). */
+export interface DagRun {
+  run(): Promise<ExecutionResult>;
+  interrupt(): void;
+  kill(): void;
+  /** Stop following the stages and leave them running (executors whose stages outlive `dapt run`). */
+  detach?(): void;
 }
 
 export interface Executor {
@@ -60,6 +73,11 @@ export interface Executor {
   start(job: StageJob): Promise<StageHandle>;
   /** Called once when the run ends (cancel queued work, close connections). */
   close(): Promise<void>;
+  /**
+   * Executors that must see the whole DAG at once (Slurm submits every job up front, with
+   * dependencies) run it themselves; the others are handed ready stages by the Scheduler.
+   */
+  schedule?(opts: SchedulerOptions): DagRun;
 }
 
 export type ExecutorFactory = (ctx: ExecutorContext) => Executor | Promise<Executor>;
@@ -94,4 +112,6 @@ export interface ExecutionResult {
   states: Map<StageKey, StageRunState>;
   failures: StageFailure[];
   interrupted: boolean;
+  /** Stages still queued or running were left to the executor (`dapt status` follows them). */
+  detached?: boolean;
 }

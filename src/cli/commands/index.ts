@@ -6,6 +6,7 @@ import { plan } from './plan.ts';
 import { report } from './report.ts';
 import { run } from './run.ts';
 import { stage } from './stage.ts';
+import { status } from './status.ts';
 import { sync } from './sync.ts';
 import { validate } from './validate.ts';
 
@@ -13,6 +14,7 @@ export const commands: Command[] = [
   validate,
   plan,
   run,
+  status,
   report,
   overlap,
   stage,

@@ -3,6 +3,8 @@ import { resolve } from 'node:path';
 import type { BackendName } from '../../train/backend/types.ts';
 import { InterruptedError, UsageError } from '../../errors.ts';
 import type { StudyRun } from '../../execute/study.ts';
+import type { RunView } from '../../execute/view.ts';
+import { askYesNo } from '../ask.ts';
 import type { Command, CommandIO } from '../types.ts';
 
 const backends = ['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'] as const satisfies ReadonlyArray<'auto' | BackendName>;
@@ -29,7 +31,13 @@ export const run: Command = {
   name: 'run',
   usage:
     'run FILE… [--store DIR] [--data-root DIR] [--jobs N] [--retry N] [--force KEY-PREFIX|KIND]… [--dry-run] [--verify] ' +
-    '[--backend NAME] [--executor NAME] [--checkpoint-every SECONDS] [--trainer real|fake]\n\n' +
+    '[--backend NAME] [--executor local|slurm] [--profile FILE] [--detach] [--checkpoint-every SECONDS] [--trainer real|fake]\n\n' +
+    '--executor slurm submits every stage that is not done as one Slurm job (dependencies included) and follows them.\n' +
+    '  The run store (--store) must be on a filesystem every node shares (a home or project directory, not /tmp);\n' +
+    '  a tiny job checks this before anything is submitted. Ctrl-C asks whether to cancel the jobs.\n' +
+    '--detach (slurm): submit, then exit, leaving the jobs running; `dapt status FILE…` follows them.\n' +
+    '--profile FILE (or DAPT_PROFILE): site settings (executor, jobs, slurm: partition, account, gpus, extra_args, setup,\n' +
+    '  resources per stage kind). Flags override the profile, which overrides the experiment\'s `execution:`.\n' +
     '--trainer fake is for tests only: deterministic stand-in stages that train nothing.\n' +
     '--verify re-hashes every file of finished stages instead of trusting unchanged size and mtime.',
   summary: 'run every stage of the experiments that is not done yet (resumes, skips cached stages)',
@@ -43,12 +51,14 @@ export const run: Command = {
     verify: { type: 'boolean', default: false },
     backend: { type: 'string' },
     executor: { type: 'string' },
+    profile: { type: 'string' },
+    detach: { type: 'boolean', default: false },
     'checkpoint-every': { type: 'string' },
     trainer: { type: 'string', default: 'real' },
   },
   async run({ values, positionals }, io: CommandIO) {
     // Loaded here, not at the top: every `dapt stage` process loads the command table.
-    const [{ assertNoLeakage }, { dryRun, formatDryRun }, { executorNames }, { forcedStages }, { cacheDir }, { prepareStudy }, { startStudy }, { formatSummary }, { createRunView }] =
+    const [{ assertNoLeakage }, { dryRun, formatDryRun }, { executorNames }, { forcedStages }, { cacheDir }, { prepareStudy }, { loadExecutionProfile }, { startStudy }, { formatSummary }, { createRunView }] =
       await Promise.all([
         import('../../data/leakage.ts'),
         import('../../execute/dry-run.ts'),
@@ -56,6 +66,7 @@ export const run: Command = {
         import('../../execute/force.ts'),
         import('../../execute/layout.ts'),
         import('../../execute/prepare.ts'),
+        import('../../execute/profile.ts'),
         import('../../execute/study.ts'),
         import('../../execute/summary.ts'),
         import('../../execute/view.ts'),
@@ -67,10 +78,13 @@ export const run: Command = {
     const trainer = oneOf('trainer', values['trainer'], ['real', 'fake'] as const, 'real');
     const backend = oneOf('backend', values['backend'] ?? io.env['DAPT_BACKEND'], backends, 'auto');
     const dataRootFlag = (values['data-root'] as string | undefined) ?? null;
+    const profilePath = (values['profile'] as string | undefined) ?? io.env['DAPT_PROFILE'];
+    const profile = profilePath ? await loadExecutionProfile(profilePath, io.cwd) : null;
 
     const prepared = await prepareStudy({ files: positionals, cwd: io.cwd, env: io.env, storeDir, dataRootFlag });
     const { plan } = prepared;
-    const executor = oneOf('executor', values['executor'] ?? prepared.execution?.executor, executorNames(), 'local');
+    const executor = oneOf('executor', values['executor'] ?? profile?.executor ?? prepared.execution?.executor, executorNames(), 'local');
+    if (values['detach'] && executor === 'local') throw new UsageError('--detach leaves cluster jobs running; it needs --executor slurm');
     const force = forcedStages(plan, (values['force'] as string[] | undefined) ?? []);
     const verify = values['verify'] === true;
 
@@ -87,12 +101,33 @@ export const run: Command = {
       );
     }
 
-    const view = createRunView({ stream: io.stderr, tty: isTty(io.stderr), storeDir, stageCount: plan.stages.length });
+    let view: RunView = createRunView({ stream: io.stderr, tty: isTty(io.stderr), storeDir, stageCount: plan.stages.length });
     let study: StudyRun | null = null;
     let signals = 0;
+    // Cluster jobs outlive this process: ask before cancelling them (a lost terminal leaves them running).
+    const onClusterSignal = async (signal: NodeJS.Signals, s: StudyRun, detach: () => void) => {
+      let cancel = signal !== 'SIGHUP';
+      if (signal === 'SIGINT' && isTty(io.stderr) && process.stdin.isTTY) {
+        const held: Array<Parameters<RunView['onEvent']>[0]> = [];
+        await view.stop();
+        view = { onEvent: (e) => void held.push(e), stop: async () => undefined };
+        cancel = await askYesNo('\nCancel the submitted Slurm jobs? (n leaves them running; `dapt status` follows them)', { input: process.stdin, output: io.stderr, defaultYes: true });
+        view = createRunView({ stream: io.stderr, tty: false, storeDir, stageCount: plan.stages.length });
+        for (const e of held) view.onEvent(e);
+      }
+      if (cancel) {
+        io.stderr.write(`\n${signal}: cancelling the Slurm jobs; running stages save a checkpoint first (press Ctrl-C again to kill them now)\n`);
+        s.interrupt();
+      } else {
+        io.stderr.write(`\n${signal}: leaving the Slurm jobs running\n`);
+        detach();
+      }
+    };
     const onSignal = (signal: NodeJS.Signals) => {
       signals += 1;
-      if (signals === 1) {
+      if (signals === 1 && study?.detach) {
+        void onClusterSignal(signal, study, study.detach);
+      } else if (signals === 1) {
         io.stderr.write(`\n${signal}: stopping; running stages save a checkpoint first (press Ctrl-C again to stop them now)\n`);
         study?.interrupt();
       } else {
@@ -108,7 +143,7 @@ export const run: Command = {
         specDefaults: { storeDir, dataRoot: prepared.dataRoot, backend, checkpointEverySeconds, trainer },
         executor,
         execution: prepared.execution,
-        jobs: jobs ?? prepared.execution?.jobs ?? null,
+        jobs: jobs ?? profile?.jobs ?? prepared.execution?.jobs ?? null,
         retry,
         force,
         verify,
@@ -116,9 +151,11 @@ export const run: Command = {
         env: io.env,
         cwd: io.cwd,
         source: `dapt run ${positionals.join(' ')}`,
+        profile,
         onEvent: (e) => view.onEvent(e),
       });
       if (signals > 0) study.interrupt();
+      if (values['detach']) study.detach?.();
       result = await study.result;
     } finally {
       await view.stop();
@@ -126,6 +163,11 @@ export const run: Command = {
     }
 
     io.stderr.write(`\n${await formatSummary(result.execution)}\n`);
+    if (result.execution.detached) {
+      const files = positionals.join(' ');
+      io.stderr.write(`\ndetached: the Slurm jobs keep running; follow them with \`dapt status ${files} --store ${values['store'] as string}\`\n`);
+      return result.execution.failures.length > 0 ? 1 : 0;
+    }
     if (result.execution.interrupted) throw new InterruptedError();
     if (result.report) {
       io.stdout.write(`\n${result.report.table}\n`);

@@ -63,6 +63,8 @@ export interface StageScript {
   /** Manifests of the parents: checked first, because Slurm drops a dependency on a job it has already purged. */
   parentManifests: readonly string[];
   setup: readonly string[];
+  /** Exported in the script itself, so it reaches the stage even under `--export=NONE`. */
+  env: Readonly<Record<string, string>>;
 }
 
 export function stageScript(s: StageScript): string {
@@ -73,6 +75,7 @@ export function stageScript(s: StageScript): string {
     '#!/bin/sh',
     `# dapt stage ${s.key} (${s.title.replace(/\n/g, ' ')}), attempt ${s.attempt}`,
     ...s.setup,
+    ...Object.entries(s.env).map(([k, v]) => `export ${k}=${shellQuote(v)}`),
     ...checks,
     `exec ${s.command.map(shellQuote).join(' ')}`,
     '',

@@ -10,12 +10,17 @@ const packages = {
   tensorflow: '@tensorflow/tfjs-node',
 } as const;
 
-export async function loadNativeTensorflow(which: keyof typeof packages): Promise<ProbeResult> {
+/** `load` is the module loader (replaceable in tests). */
+export async function loadNativeTensorflow(which: keyof typeof packages, load: (specifier: string) => Promise<unknown> = (s) => import(s)): Promise<ProbeResult> {
   const specifier: string = packages[which];
   try {
-    await import(specifier);
+    await load(specifier);
     return { ok: true };
   } catch (e) {
+    const code = (e as { code?: string }).code;
+    if ((code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') && String((e as Error).message).includes(specifier)) {
+      return { ok: false, reason: `${specifier} is not installed` };
+    }
     const first = (e instanceof Error ? e.message : String(e)).split('\n')[0] ?? '';
     return { ok: false, reason: `${specifier} could not be loaded (${first.slice(0, 160)})` };
   }

@@ -4,8 +4,9 @@
  * checks every task at once; shingle hits are verified against the text, so a hash collision
  * can never report a leak.
  */
-import { normaliseText, guardTokens } from './normalize.ts';
-import { forEachShingle } from './shingles.ts';
+import { guardTokens, normaliseText, normalisedTextHash } from './normalize.ts';
+import { ShingleTable } from './shingle-table.ts';
+import { forEachShingle, shingleText, tokenLanes, type TokenLanes } from './shingles.ts';
 
 export interface EvalText {
   split: 'dev' | 'test';
@@ -54,27 +55,24 @@ export interface EvalIndex {
 export function buildEvalIndex(tasks: readonly EvalTask[], n: number): EvalIndex {
   const refTask: number[] = [];
   const refText: EvalText[] = [];
-  const exact = new Map<string, number[]>();
-  const first = new Map<number, number>();
-  const more = new Map<number, number[]>();
+  const refNormal: string[] = [];
+  // Exact matches are looked up by hash and confirmed on the normalised strings.
+  const exact = new Map<number, number[]>();
+  // About one shingle per 6 characters of text: sizes the table once instead of growing it.
+  const shingles = new ShingleTable(tasks.reduce((sum, t) => sum + t.texts.reduce((a, x) => a + x.text.length, 0), 0) / 6);
   for (const task of tasks) {
     for (const t of task.texts) {
-      const key = normaliseText(t.text);
-      if (key === '') continue;
+      const normal = normaliseText(t.text);
+      if (normal === '') continue;
       const ref = refText.length;
       refTask.push(task.id);
       refText.push(t);
+      refNormal.push(normal);
+      const key = normalisedTextHash(t.text);
       const list = exact.get(key);
       if (list) list.push(ref);
       else exact.set(key, [ref]);
-      forEachShingle(guardTokens(t.text), n, (h) => {
-        const f = first.get(h);
-        if (f === undefined) return void first.set(h, ref);
-        if (f === ref) return;
-        const extra = more.get(h);
-        if (!extra) more.set(h, [ref]);
-        else if (extra[extra.length - 1] !== ref) extra.push(ref);
-      });
+      forEachShingle(tokenLanes(t.text), n, (h1, h2) => shingles.add(h1, h2, ref));
     }
   }
   const tokenString: Array<string | undefined> = [];
@@ -84,6 +82,7 @@ export function buildEvalIndex(tasks: readonly EvalTask[], n: number): EvalIndex
     const counts = new Map<number, LeakCounts>(tasks.map((t) => [t.id, { docs: 0, exactDocs: 0, examples: 0, samples: [] }]));
     const seenExamples = new Set<number>();
     let doc = -1;
+    let lanes: TokenLanes | undefined;
     for await (const text of docs) {
       doc++;
       if (onDoc && doc % 1000 === 0) onDoc(doc);
@@ -105,13 +104,18 @@ export function buildEvalIndex(tasks: readonly EvalTask[], n: number): EvalIndex
           if (c.samples.length < MAX_SAMPLES) c.samples.push({ doc, split: t.split, line: t.line, kind, shared });
         }
       };
-      for (const ref of exact.get(normaliseText(text)) ?? []) record(ref, 'exact', text.slice(0, 160));
-      const tokens = guardTokens(text);
-      forEachShingle(tokens, n, (h, start) => {
-        const f = first.get(h);
-        if (f === undefined) return;
-        const window = tokens.slice(start, start + n).join(' ');
-        for (const ref of [f, ...(more.get(h) ?? [])]) {
+      const candidates = exact.get(normalisedTextHash(text));
+      if (candidates) {
+        const normal = normaliseText(text);
+        for (const ref of candidates) if (refNormal[ref] === normal) record(ref, 'exact', text.slice(0, 160));
+      }
+      lanes = tokenLanes(text, lanes);
+      const current = lanes;
+      forEachShingle(current, n, (h1, h2, start) => {
+        const slot = shingles.find(h1, h2);
+        if (slot < 0) return;
+        const window = shingleText(current, start, n);
+        for (const ref of shingles.refs(slot)) {
           if (!verified.has(ref) && spaced(ref).includes(` ${window} `)) record(ref, 'ngram', window);
         }
       });

@@ -81,60 +81,77 @@ export function leakageError(leaks: readonly LeakagePair[], what: string): DaptE
   return new DaptError('DAPT_LEAKAGE', message, { detail: { leaks } });
 }
 
+interface Source {
+  kind: 'corpus' | 'task_text';
+  /** Cache key of the text (corpus content id, or the task content + how it is cut). */
+  content: string;
+  name: string;
+  /** Documents of the source (task text needs the task's data loaded first). */
+  docs(data: Map<number, TaskData>): AsyncIterable<string> | Iterable<string>;
+  /** Task index whose data `docs` needs, if any. */
+  needs: number | null;
+}
+
 /** Checks every corpus × task pair of the plan; throws DAPT_LEAKAGE on leaks unless `allow`. */
 export async function assertNoLeakage(plan: Plan, opts: LeakageOptions): Promise<LeakageSummary> {
   const started = performance.now();
   const n = opts.n ?? DEFAULT_SHINGLE_TOKENS;
   const { corpora, tasks, taskText } = leakageInputs(plan);
-  const pairs: LeakagePair[] = [];
-  const pending: Array<{ corpus: (typeof corpora)[number]; tasks: number[] }> = [];
-  for (const corpus of corpora) {
+  const sources: Source[] = [
+    ...corpora.map((c): Source => ({ kind: 'corpus', content: c.content, name: c.name, docs: () => readDocuments(c.files), needs: null })),
+    ...taskText.map(({ task: input, part }): Source => {
+      const t = tasks.findIndex((x) => x.content === input.content);
+      return {
+        kind: 'task_text',
+        content: `task_text:${JSON.stringify([input.content, input.labelled, input.dedupeTrain, part])}`,
+        name: `${tasks[t]!.name} ${part}`,
+        needs: t,
+        docs: (data) => {
+          const resolved = resolveTaskData(data.get(t)!, input);
+          return (part === 'train' ? resolved.labelled : resolved.unlabelled).map((e) => e.text);
+        },
+      };
+    }),
+  ];
+  const found: Array<{ source: Source; pair: LeakagePair }> = [];
+  const pending: Array<{ source: Source; tasks: number[] }> = [];
+  for (const source of sources) {
     const uncached: number[] = [];
     for (const [t, task] of tasks.entries()) {
-      const hit = await readCachedLeakage(opts.cacheDir, corpus.content, task.content, n);
+      const hit = await readCachedLeakage(opts.cacheDir, source.content, task.content, n);
       if (!hit) uncached.push(t);
       else {
         const { corpusContent: _c, taskContent: _t, corpusDocs, n: _n, ...counts } = hit;
-        pairs.push({ ...counts, source: corpus.name, sourceKind: 'corpus', sourceContent: corpus.content, task: task.name, taskContent: task.content, n, sourceDocs: corpusDocs, cached: true });
+        found.push({ source, pair: { ...counts, source: source.name, sourceKind: source.kind, sourceContent: source.kind === 'corpus' ? source.content : null, task: task.name, taskContent: task.content, n, sourceDocs: corpusDocs, cached: true } });
       }
     }
-    if (uncached.length > 0) pending.push({ corpus, tasks: uncached });
+    if (uncached.length > 0) pending.push({ source, tasks: uncached });
   }
-  const needed = new Set(pending.flatMap((p) => p.tasks));
-  if (taskText.length > 0) tasks.forEach((_, t) => needed.add(t));
-  const taskTextPairs: LeakagePair[] = [];
+  const needed = new Set(pending.flatMap((p) => [...p.tasks, ...(p.source.needs === null ? [] : [p.source.needs])]));
   if (needed.size > 0) {
     const data = new Map<number, TaskData>();
     for (const t of needed) data.set(t, await readTask(tasks[t]!.dir));
-    opts.onProgress?.(`leakage: indexing dev/test text of ${needed.size} task(s) (${n}-token shingles)`);
-    const index = buildEvalIndex([...needed].map((t) => evalTextsOf(data.get(t)!, t)), n);
-    for (const { corpus, tasks: ts } of pending) {
-      opts.onProgress?.(`leakage: scanning corpus ${corpus.name} against ${ts.length} task(s)`);
-      const { docs, counts } = await index.scan(readDocuments(corpus.files));
+    const indexed = [...new Set(pending.flatMap((p) => p.tasks))];
+    opts.onProgress?.(`leakage: indexing dev/test text of ${indexed.length} task(s) (${n}-token shingles)`);
+    const index = buildEvalIndex(indexed.map((t) => evalTextsOf(data.get(t)!, t)), n);
+    for (const { source, tasks: ts } of pending) {
+      opts.onProgress?.(`leakage: scanning ${source.name} against ${ts.length} task(s)`);
+      const { docs, counts } = await index.scan(source.docs(data));
       for (const t of ts) {
         const task: PlanTask = tasks[t]!;
         const c = counts.get(t)!;
-        await writeCachedLeakage(opts.cacheDir, { ...c, corpusContent: corpus.content, taskContent: task.content, n, corpusDocs: docs });
-        pairs.push({ ...c, source: corpus.name, sourceKind: 'corpus', sourceContent: corpus.content, task: task.name, taskContent: task.content, n, sourceDocs: docs, cached: false });
-      }
-    }
-    for (const { task: input, part } of taskText) {
-      const t = tasks.findIndex((x) => x.content === input.content);
-      const resolved = resolveTaskData(data.get(t)!, input);
-      const texts = (part === 'train' ? resolved.labelled : resolved.unlabelled).map((e) => e.text);
-      const { docs, counts } = await index.scan(texts);
-      for (const [other, c] of counts) {
-        if (c.docs === 0) continue;
-        taskTextPairs.push({ ...c, source: `${tasks[t]!.name} ${part}`, sourceKind: 'task_text', sourceContent: null, task: tasks[other]!.name, taskContent: tasks[other]!.content, n, sourceDocs: docs, cached: false });
+        await writeCachedLeakage(opts.cacheDir, { ...c, corpusContent: source.content, taskContent: task.content, n, corpusDocs: docs });
+        found.push({ source, pair: { ...c, source: source.name, sourceKind: source.kind, sourceContent: source.kind === 'corpus' ? source.content : null, task: task.name, taskContent: task.content, n, sourceDocs: docs, cached: false } });
       }
     }
   }
+  const pairs = found.filter((f) => f.source.kind === 'corpus').map((f) => f.pair);
   const leaks = pairs.filter((p) => p.docs > 0);
   const summary: LeakageSummary = {
     n,
     pairs,
     leaks,
-    taskText: taskTextPairs,
+    taskText: found.filter((f) => f.source.kind === 'task_text' && f.pair.docs > 0).map((f) => f.pair),
     overridden: leaks.length > 0 && opts.allow === true,
     seconds: (performance.now() - started) / 1000,
   };

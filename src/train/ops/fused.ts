@@ -34,7 +34,9 @@ export function makeFusedOps(native: NativeAddon, blas: boolean): TrainOps {
     name: blas ? 'fused' : 'fused-no-blas',
     embeddingLookup: referenceOps.embeddingLookup,
 
-    dense: blas ? (x, w, b) => run(DaptDense, b === null ? { x, w } : { x, w, b }) as tf.Tensor : referenceOps.dense,
+    dense: blas
+      ? (x, w, b, transposeW = false) => run(DaptDense, b === null ? { x, w } : { x, w, b }, { transposeW: transposeW ? 1 : 0 }) as tf.Tensor
+      : referenceOps.dense,
 
     layerNorm: (x, gamma, beta, eps) => tf.tidy(() => (run(DaptLayerNorm, { x, gamma, beta }, { eps }) as tf.Tensor[])[0]!),
 

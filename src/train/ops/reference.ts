@@ -16,11 +16,12 @@ function embeddingLookup(table: tf.Tensor2D, ids: tf.Tensor): tf.Tensor {
   });
 }
 
-function dense(x: tf.Tensor, w: tf.Tensor2D, b: tf.Tensor1D | null): tf.Tensor {
+function dense(x: tf.Tensor, w: tf.Tensor2D, b: tf.Tensor1D | null, transposeW = false): tf.Tensor {
   return tf.tidy(() => {
-    const x2 = tf.reshape(x, [-1, w.shape[0]]);
-    const y = b === null ? tf.matMul(x2, w) : tf.add(tf.matMul(x2, w), b);
-    return tf.reshape(y, [...x.shape.slice(0, -1), w.shape[1]]);
+    const [kIn, nOut] = transposeW ? [w.shape[1], w.shape[0]] : w.shape;
+    const product = tf.matMul(tf.reshape(x, [-1, kIn]), w, false, transposeW);
+    const y = b === null ? product : tf.add(product, b);
+    return tf.reshape(y, [...x.shape.slice(0, -1), nOut]);
   });
 }
 

@@ -24,8 +24,10 @@ export interface TrainOps {
    *  (UnsortedSegmentSum), never a dense one-hot product. */
   embeddingLookup(table: tf.Tensor2D, ids: tf.Tensor): tf.Tensor;
 
-  /** x [..., in] · w [in, out] + b [out]; `w` in HF-transposed storage is handled by the model. */
-  dense(x: tf.Tensor, w: tf.Tensor2D, b: tf.Tensor1D | null): tf.Tensor;
+  /** x [..., in] · w [in, out] + b [out]; `w` in HF-transposed storage is handled by the model.
+   *  With `transposeW`, w is [out, in] and is used transposed without materialising wᵀ (the tied
+   *  MLM decoder multiplies by the [V, H] word embeddings this way). */
+  dense(x: tf.Tensor, w: tf.Tensor2D, b: tf.Tensor1D | null, transposeW?: boolean): tf.Tensor;
 
   /** LayerNorm over the last axis. */
   layerNorm(x: tf.Tensor, gamma: tf.Tensor1D, beta: tf.Tensor1D, eps: number): tf.Tensor;

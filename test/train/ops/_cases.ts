@@ -34,6 +34,14 @@ export const opCases: OpCase[] = [
     compute: (ops) => valueAndGrads((x, w) => ops.dense(x!, w as tf.Tensor2D, null), () => [t([B * S, H], 7), t([H, 3], 8)]),
   },
   {
+    name: 'dense with a transposed [out, in] weight and bias (tied decoder)',
+    compute: (ops) => valueAndGrads((x, w, b) => ops.dense(x!, w as tf.Tensor2D, b as tf.Tensor1D, true), () => [t([B, S, H], 30), t([V, H], 31), t([V], 32)]),
+  },
+  {
+    name: 'dense with a transposed weight, no bias',
+    compute: (ops) => valueAndGrads((x, w) => ops.dense(x!, w as tf.Tensor2D, null, true), () => [t([4, H], 33), t([5, H], 34)]),
+  },
+  {
     name: 'layerNorm',
     compute: (ops) =>
       valueAndGrads((x, g, b) => ops.layerNorm(x!, g as tf.Tensor1D, b as tf.Tensor1D, 1e-12), () => [t([B, S, H], 9, 3), t([H], 10), t([H], 11)]),

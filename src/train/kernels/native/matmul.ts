@@ -72,20 +72,22 @@ export function matMulKernels(native: NativeAddon): { kernels: KernelConfig[]; g
     }) as unknown as KernelFunc,
   };
 
-  /** y[R, out] = x[R, in]·w[in, out] (+ b): bias rows written first, then sgemm with beta = 1. */
+  /** y[R, out] = x[R, in]·w (+ b), w [in, out] or, with transposeW, [out, in]: bias rows
+   *  written first, then sgemm with beta = 1. */
   const dense: KernelConfig = {
     kernelName: DaptDense,
     backendName: 'wasm',
-    kernelFunc: (({ inputs, backend }: Args) => {
+    kernelFunc: (({ inputs, attrs, backend }: Args<{ transposeW?: number }>) => {
       const { x, w, b } = inputs as { x: TensorInfo; w: TensorInfo; b?: TensorInfo };
-      const [kIn, nOut] = w.shape as [number, number];
+      const tw = attrs.transposeW === 1;
+      const [kIn, nOut] = (tw ? [w.shape[1], w.shape[0]] : w.shape) as [number, number];
       const rows = util.sizeFromShape(x.shape) / kIn;
       const out = output(backend, [...x.shape.slice(0, -1), nOut], 'float32');
       if (rows * nOut === 0) return out;
       const heap = heapBytes(backend);
       const oc = offset(backend, out);
       if (b !== undefined) native.biasRows(heap, oc, offset(backend, b), rows, nOut);
-      native.sgemm(heap, 0, 0, rows, nOut, kIn, 1, offset(backend, x), kIn, offset(backend, w), nOut, b !== undefined ? 1 : 0, oc, nOut);
+      native.sgemm(heap, 0, +tw, rows, nOut, kIn, 1, offset(backend, x), kIn, offset(backend, w), tw ? kIn : nOut, b !== undefined ? 1 : 0, oc, nOut);
       return out;
     }) as unknown as KernelFunc,
   };
@@ -93,15 +95,17 @@ export function matMulKernels(native: NativeAddon): { kernels: KernelConfig[]; g
   const denseGrad: GradConfig = {
     kernelName: DaptDense,
     inputsToSave: ['x', 'w'],
-    gradFunc: (dy: Tensor | Tensor[], saved: Tensor[]) => {
+    gradFunc: (dy: Tensor | Tensor[], saved: Tensor[], attrs: NamedAttrMap) => {
       const [x, w] = saved as [Tensor, Tensor];
       const g = dy as Tensor;
-      const kIn = w.shape[0]!;
-      const nOut = w.shape[1]!;
+      const tw = attrs.transposeW === 1;
+      const [kIn, nOut] = (tw ? [w.shape[1], w.shape[0]] : w.shape) as [number, number];
       const g2 = () => tf.reshape(g, [-1, nOut]);
+      const x2 = () => tf.reshape(x, [-1, kIn]);
       return {
-        x: () => tf.reshape(tf.matMul(g2(), w, false, true), x.shape),
-        w: () => tf.matMul(tf.reshape(x, [-1, kIn]), g2(), true, false),
+        // y = x·w → dx = dy·wᵀ, dw = xᵀ·dy;  y = x·wᵀ → dx = dy·w, dw = dyᵀ·x
+        x: () => tf.reshape(tf.matMul(g2(), w, false, !tw), x.shape),
+        w: () => (tw ? tf.matMul(g2(), x2(), true, false) : tf.matMul(x2(), g2(), true, false)),
         b: () => tf.engine().runKernel(DaptColSum, { x: g }, {}) as Tensor,
       };
     },

@@ -101,6 +101,7 @@ try {
   console.log(
     JSON.stringify({
       bench: 'select',
+      goal_seconds: 60,
       embedder: 'tfidf',
       dims,
       pool: summary.poolDocs,

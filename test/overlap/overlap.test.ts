@@ -19,6 +19,11 @@ describe('vocabulary overlap', () => {
     await writeFile(join(dir, 'corpora', 'b.part-000.txt'), 'date cherry\n');
     await writeFile(join(dir, 'corpora', 'b.part-001.txt'), 'Date banana\n');
     await writeFile(join(dir, 'corpora', 'c.txt'), 'egg\n');
+    await mkdir(join(dir, 'tasks', 'hp'), { recursive: true });
+    const jsonl = (texts: string[]) => texts.map((text) => JSON.stringify({ text, label: 'x' })).join('\n') + '\n';
+    await writeFile(join(dir, 'tasks', 'hp', 'train.jsonl'), jsonl(['Article one', 'Article two', 'article  TWO', 'Article three']));
+    await writeFile(join(dir, 'tasks', 'hp', 'dev.jsonl'), jsonl(['Article four']));
+    await writeFile(join(dir, 'tasks', 'hp', 'test.jsonl'), jsonl(['article two', 'Article four', 'Article five']));
   });
   after(() => rm(dir, { recursive: true, force: true }));
 
@@ -64,5 +69,19 @@ describe('vocabulary overlap', () => {
     assert.deepEqual(json.names, ['a', 'b', 'c']);
     assert.equal(json.overlap[0][1], 50);
     assert.match(await readFile(join(dir, 'out', 'overlap.svg'), 'utf8'), /^<svg/);
+  });
+
+  it('`dapt overlap --splits --format json` reports each task’s train/dev/test overlap', async () => {
+    const stdout = new PassThrough();
+    let out = '';
+    stdout.on('data', (c) => (out += c));
+    const args = ['overlap', '--data-root', dir, '--corpora', 'a,b', '--splits', '--format', 'json', '--out', join(dir, 'out2'), '--store', join(dir, 'store')];
+    assert.equal(await runCli(args, { stdout, stderr: new PassThrough(), env: {}, cwd: dir }), 0);
+    const { overlap, splits } = JSON.parse(out);
+    assert.deepEqual(overlap.names, ['a', 'b']);
+    assert.deepEqual(splits, [
+      { task: 'hp', sizes: { train: 4, dev: 1, test: 3 }, exact: { testInTrain: 1, devInTrain: 0, testInDev: 1 }, dedupeTrain: { dropped: 2, kept: 2 }, nearTrain: 2, n: 12 },
+    ]);
+    assert.match(await readFile(join(dir, 'out2', 'splits.txt'), 'utf8'), /dedupe_train drops/);
   });
 });

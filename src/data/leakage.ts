@@ -50,6 +50,9 @@ export interface LeakageOptions {
   n?: number;
   /** Report leaks without throwing (the override; the summary records it). */
   allow?: boolean;
+  /** How the caller lets a user override the check (e.g. "rerun with --allow-leakage"); shown
+   *  in the error. Without it the error only says how to fix the data. */
+  overrideHint?: string;
   onProgress?: (message: string) => void;
 }
 
@@ -71,12 +74,12 @@ function describeLeak(p: LeakagePair): string {
 }
 
 /** The DAPT_LEAKAGE error for a list of leaking pairs. */
-export function leakageError(leaks: readonly LeakagePair[], what: string): DaptError {
+export function leakageError(leaks: readonly LeakagePair[], what: string, overrideHint?: string): DaptError {
   const message = [
     `refusing to use ${what} that contain task dev/test text (the scores on those tasks would be inflated):`,
     ...leaks.map(describeLeak),
-    'Fix: remove those documents from the corpus (document numbers count non-empty lines from 1, across parts in name order),',
-    'or, if the overlap is intended, override the check with `allowLeakage` (dapt run --allow-leakage); the override is recorded with the run.',
+    'Fix: remove those documents from the corpus (document numbers count non-empty lines from 1, across parts in name order).',
+    ...(overrideHint ? [`If the overlap is intended: ${overrideHint}.`] : []),
   ].join('\n');
   return new DaptError('DAPT_LEAKAGE', message, { detail: { leaks } });
 }
@@ -155,7 +158,7 @@ export async function assertNoLeakage(plan: Plan, opts: LeakageOptions): Promise
     overridden: leaks.length > 0 && opts.allow === true,
     seconds: (performance.now() - started) / 1000,
   };
-  if (leaks.length > 0 && !opts.allow) throw leakageError(leaks, 'pretraining corpora');
+  if (leaks.length > 0 && !opts.allow) throw leakageError(leaks, 'pretraining corpora', opts.overrideHint);
   return summary;
 }
 
@@ -166,13 +169,13 @@ export async function assertNoLeakage(plan: Plan, opts: LeakageOptions): Promise
 export async function assertSelectionClean(
   selected: Iterable<string> | AsyncIterable<string>,
   tasks: ReadonlyArray<{ name: string; content: ContentId | null; data: TaskData }>,
-  opts: { n?: number; allow?: boolean } = {},
+  opts: { n?: number; allow?: boolean; overrideHint?: string } = {},
 ): Promise<LeakagePair[]> {
   const n = opts.n ?? DEFAULT_SHINGLE_TOKENS;
   const index = buildEvalIndex(tasks.map((t, i) => evalTextsOf(t.data, i)), n);
   const { docs, counts } = await index.scan(selected);
   const pairs = tasks.map((t, i): LeakagePair => ({ ...counts.get(i)!, source: 'selection', sourceKind: 'selected', sourceContent: null, task: t.name, taskContent: t.content, n, sourceDocs: docs, cached: false }));
   const leaks = pairs.filter((p) => p.docs > 0);
-  if (leaks.length > 0 && !opts.allow) throw leakageError(leaks, 'selected documents');
+  if (leaks.length > 0 && !opts.allow) throw leakageError(leaks, 'selected documents', opts.overrideHint);
   return pairs;
 }

@@ -1,40 +1,35 @@
 /** Append-only typed arrays (the pool's size is unknown while it streams in). */
 
-export class GrowableInt32 {
-  data: Int32Array;
+type Typed = Int32Array | Float32Array;
+
+class Growable<T extends Typed> {
+  data: T;
   length = 0;
-  constructor(capacity = 1024) {
-    this.data = new Int32Array(capacity);
+  constructor(private readonly make: (size: number) => T, capacity: number) {
+    this.data = make(capacity);
   }
   push(value: number): void {
     if (this.length === this.data.length) {
-      const next = new Int32Array(this.data.length * 2);
+      const next = this.make(this.data.length * 2);
       next.set(this.data);
       this.data = next;
     }
     this.data[this.length++] = value;
   }
   /** A right-sized copy. */
-  toArray(): Int32Array {
-    return this.data.slice(0, this.length);
+  toArray(): T {
+    return this.data.slice(0, this.length) as T;
   }
 }
 
-export class GrowableFloat32 {
-  data: Float32Array;
-  length = 0;
+export class GrowableInt32 extends Growable<Int32Array> {
   constructor(capacity = 1024) {
-    this.data = new Float32Array(capacity);
+    super((n) => new Int32Array(n), capacity);
   }
-  push(value: number): void {
-    if (this.length === this.data.length) {
-      const next = new Float32Array(this.data.length * 2);
-      next.set(this.data);
-      this.data = next;
-    }
-    this.data[this.length++] = value;
-  }
-  toArray(): Float32Array {
-    return this.data.slice(0, this.length);
+}
+
+export class GrowableFloat32 extends Growable<Float32Array> {
+  constructor(capacity = 1024) {
+    super((n) => new Float32Array(n), capacity);
   }
 }

@@ -15,7 +15,10 @@ function installed(pkg: string): boolean {
 }
 
 test('auto picks the best available backend, never cpu, and is idempotent', async () => {
+  const handlers = process.listeners('uncaughtException').length + process.listeners('unhandledRejection').length;
   const info = await initBackend();
+  // the wasm runtime's rethrowing process handlers are removed (dapt's CLI reports errors itself)
+  assert.equal(process.listeners('uncaughtException').length + process.listeners('unhandledRejection').length, handlers);
   assert.notEqual(info.name, 'cpu');
   assert.equal(tf.getBackend(), info.name === 'wasm' ? 'wasm' : 'tensorflow');
   if (!installed('@tensorflow/tfjs-node') && !installed('@tensorflow/tfjs-node-gpu')) {

@@ -162,12 +162,12 @@ export const run: Command = {
       for (const s of handled) process.off(s, onSignal);
     }
 
-    io.stderr.write(`\n${await formatSummary(result.execution)}\n`);
     if (result.execution.detached) {
-      const files = positionals.join(' ');
-      io.stderr.write(`\ndetached: the Slurm jobs keep running; follow them with \`dapt status ${files} --store ${values['store'] as string}\`\n`);
+      const live = [...result.execution.states.values()].filter((s) => s === 'pending' || s === 'running').length;
+      io.stderr.write(`\ndetached: ${live} Slurm jobs keep running; follow them with \`dapt status ${positionals.join(' ')} --store ${values['store'] as string}\`\n`);
       return result.execution.failures.length > 0 ? 1 : 0;
     }
+    io.stderr.write(`\n${await formatSummary(result.execution)}\n`);
     if (result.execution.interrupted) throw new InterruptedError();
     if (result.report) {
       io.stdout.write(`\n${result.report.table}\n`);

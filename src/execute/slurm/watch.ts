@@ -96,9 +96,9 @@ export class SlurmWatch {
     const lock = await lockStatus(paths.lock);
     const jobId = lock.state !== 'free' ? lock.info?.extra?.['jobId'] : undefined;
     if (lock.state !== 'free' && lock.info?.extra?.['executor'] === 'slurm' && jobId !== undefined) {
-      // Settled by the next poll, whatever the job's state.
+      // Reported by the next poll, whatever the job's state.
       w.jobId = String(jobId);
-      return this.set(w, 'pending', `Slurm job ${w.jobId}`);
+      return;
     }
     if (lock.state === 'held') return this.set(w, 'locked', `held by ${describeHolder(lock.info)}`);
     const code = await readExitCode(paths.exitcode);
@@ -151,14 +151,14 @@ export class SlurmWatch {
 export function formatSnapshot(stages: readonly WatchedStage[]): string {
   const counts = new Map<StageRunState, number>();
   const lines: string[] = [];
+  const words: Partial<Record<StageRunState, string>> = { pending: 'waiting', locked: 'held by another run' };
   for (const w of stages) {
     const state = w.state === 'cached' ? 'done' : w.state;
     counts.set(state, (counts.get(state) ?? 0) + 1);
     if (state === 'done') continue;
-    lines.push(`  ${state.padEnd(11)} ${w.stage.title} [${w.stage.key.slice(0, 8)}]${w.detail ? `: ${w.detail}` : ''}`);
+    lines.push(`  ${(words[state] ?? state).padEnd(11)} ${w.stage.title} [${w.stage.key.slice(0, 8)}]${w.detail ? `: ${w.detail}` : ''}`);
   }
   const order: StageRunState[] = ['running', 'pending', 'locked', 'done', 'failed', 'blocked', 'interrupted'];
-  const words: Partial<Record<StageRunState, string>> = { pending: 'waiting', locked: 'held by another run' };
   const summary = order.filter((s) => counts.get(s)).map((s) => `${counts.get(s)} ${words[s] ?? s}`).join(' · ');
   return [`${stages.length} stages: ${summary}`, ...lines].join('\n');
 }

@@ -3,7 +3,7 @@
  * Library code throws DaptError; users see its message, never a stack trace (unless --debug).
  */
 import { parseArgs } from 'node:util';
-import { commands } from './commands/index.ts';
+import { commandLoaders, loadAllCommands } from './commands/index.ts';
 import type { Command, CommandIO } from './types.ts';
 import { DaptError, InternalError, UsageError, isDaptError } from '../errors.ts';
 
@@ -12,7 +12,7 @@ const globalOptions = {
   help: { type: 'boolean', short: 'h', default: false },
 } as const;
 
-function helpText(): string {
+function helpText(commands: Command[]): string {
   const width = Math.max(...commands.map((c) => c.name.length));
   const lines = commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`);
   return ['usage: dapt <command> [options]', '', 'commands:', ...lines, '', 'Add --help after a command for its options; --debug shows stack traces.'].join('\n');
@@ -31,14 +31,15 @@ export async function runCli(argv: string[], io: CommandIO): Promise<number> {
   try {
     const [name, ...rest] = argv;
     if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
-      io.stdout.write(helpText() + '\n');
+      io.stdout.write(helpText(await loadAllCommands()) + '\n');
       return name === undefined ? 2 : 0;
     }
-    const command = commands.find((c) => c.name === name);
-    if (!command) {
-      const known = commands.map((c) => c.name).join(', ');
+    const load = Object.hasOwn(commandLoaders, name) ? commandLoaders[name] : undefined;
+    if (!load) {
+      const known = Object.keys(commandLoaders).join(', ');
       throw new UsageError(`unknown command "${name}"; known commands: ${known}`);
     }
+    const command = await load();
     let parsed;
     try {
       parsed = parseArgs({ args: rest, options: { ...globalOptions, ...command.options }, allowPositionals: true, strict: true });

@@ -1,23 +1,23 @@
-/** The command table. Each command lives in its own module; add one line here per command. */
+/**
+ * The command table: name → loader. Commands are imported only when run, so a `dapt stage`
+ * process does not pay for the report's charting libraries or the planner's schema compiler.
+ * Add one line here per command; each command lives in its own module.
+ */
 import type { Command } from '../types.ts';
-import { gc } from './gc.ts';
-import { overlap } from './overlap.ts';
-import { plan } from './plan.ts';
-import { report } from './report.ts';
-import { run } from './run.ts';
-import { stage } from './stage.ts';
-import { status } from './status.ts';
-import { sync } from './sync.ts';
-import { validate } from './validate.ts';
 
-export const commands: Command[] = [
-  validate,
-  plan,
-  run,
-  status,
-  report,
-  overlap,
-  stage,
-  gc,
-  sync,
-];
+export const commandLoaders: Record<string, () => Promise<Command>> = {
+  validate: async () => (await import('./validate.ts')).validate,
+  plan: async () => (await import('./plan.ts')).plan,
+  run: async () => (await import('./run.ts')).run,
+  status: async () => (await import('./status.ts')).status,
+  report: async () => (await import('./report.ts')).report,
+  overlap: async () => (await import('./overlap.ts')).overlap,
+  stage: async () => (await import('./stage.ts')).stage,
+  gc: async () => (await import('./gc.ts')).gc,
+  sync: async () => (await import('./sync.ts')).sync,
+};
+
+/** Every command, loaded (for `dapt --help`). */
+export async function loadAllCommands(): Promise<Command[]> {
+  return Promise.all(Object.values(commandLoaders).map((load) => load()));
+}

@@ -27,10 +27,6 @@ export function cacheDir(storeDir: string): string {
   return join(storeDir, 'cache');
 }
 
-export function reportDir(storeDir: string): string {
-  return join(storeDir, 'report');
-}
-
 export function stagePaths(storeDir: string, key: StageKey): StagePaths {
   return pathsOfStageDir(join(stagesRoot(storeDir), key));
 }

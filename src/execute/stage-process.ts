@@ -135,7 +135,7 @@ export async function runStageProcess(specPath: string, io: StageProcessIO): Pro
     await mkdir(paths.work, { recursive: true });
     if (spec.tracking) {
       try {
-        logger = openRunLogger(spec.tracking);
+        logger = openRunLogger(spec.tracking, { onWarning: (m) => io.print(`warning: MLflow: ${m}`) });
       } catch (e) {
         io.print(`warning: MLflow logging is off for this stage (${(e as Error).message})`);
       }

@@ -47,7 +47,7 @@ export class StudyTracker {
   static async open(opts: StudyTrackerOptions): Promise<StudyTracker | null> {
     let tracking: Tracking;
     try {
-      tracking = openTracking({ storeDir: opts.storeDir, env: opts.env });
+      tracking = openTracking({ storeDir: opts.storeDir, env: opts.env, onWarning: (m) => opts.onWarning(`MLflow: ${m}`) });
     } catch (e) {
       opts.onWarning(`MLflow tracking is off for this run: ${(e as Error).message}`);
       return null;
@@ -175,7 +175,7 @@ export class StudyTracker {
       const parent = this.parents.get(r.experiment);
       if (!parent) continue;
       await this.guard('uploading the report', async () => {
-        const logger = openRunLogger(parent);
+        const logger = openRunLogger(parent, { onWarning: (m) => this.opts.onWarning(`MLflow: ${m}`) });
         logger.artifact(r.dir, 'report');
         await logger.flush();
       });

@@ -4,6 +4,7 @@ import { availableParallelism } from 'node:os';
 import * as tf from '@tensorflow/tfjs-core';
 import { loadNative } from '../kernels/native/load.ts';
 import { registerWasmTrainingKernels } from '../kernels/register-wasm.ts';
+import { guardHeap, type WasmAllocator } from './wasm-heap-guard.ts';
 import { releaseWorkers, useThreadedWasm } from './wasm-threads.ts';
 
 export interface WasmSetup {
@@ -29,6 +30,7 @@ export async function setUpWasm(): Promise<WasmSetup> {
   if (!(await tf.setBackend('wasm'))) throw new Error('the wasm backend failed to initialise');
   if (threaded) releaseWorkers();
   removeHandlersAddedSince(handlersBefore);
+  guardHeap(tf.backend() as unknown as { wasm: WasmAllocator });
   const simd = Boolean(await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT'));
   if (!simd) notes.push('this Node has no WebAssembly SIMD; the wasm backend runs its slow scalar build');
   registerWasmTrainingKernels(native.addon, native.blas !== null);

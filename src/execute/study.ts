@@ -4,6 +4,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import type { ExecutionSpec } from '../config/types.ts';
+import { isDaptError } from '../errors.ts';
 import type { Plan } from '../plan/types.ts';
 import { generateReport, type ReportResult } from '../report/index.ts';
 import { slotsFromJobs } from './concurrency.ts';
@@ -83,7 +84,7 @@ export async function startStudy(opts: StudyOptions): Promise<StudyRun> {
     try {
       execution = await scheduler.run();
     } catch (e) {
-      await tracker?.finish('FAILED');
+      await tracker?.finish(isDaptError(e) && e.code === 'DAPT_INTERRUPTED' ? 'KILLED' : 'FAILED');
       throw e;
     } finally {
       await executor.close();

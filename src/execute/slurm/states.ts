@@ -70,11 +70,11 @@ export function classifyEnded(job: EndedJob, jobId: string): EndedOutcome {
     return { state: 'blocked', detail: `${slurm}: a stage it depends on failed` };
   }
   if (job.cancelledByUs && (job.exitCode === null || job.exitCode === EXIT_INTERRUPTED)) {
-    return { state: 'interrupted', detail: `${slurm} (cancelled)` };
+    return { state: 'interrupted', detail: `Slurm job ${jobId} cancelled${job.exitCode === EXIT_INTERRUPTED ? ' after the stage saved a checkpoint' : ''}` };
   }
   if (job.exitCode === 0) return { state: 'failed', reason: `${slurm}: exited 0 but its manifest does not verify` };
   if (job.exitCode === EXIT_INTERRUPTED) {
-    const why = job.slurmState === 'TIMEOUT' ? 'it reached its time limit' : 'it was stopped by a signal';
+    const why = job.slurmState === 'TIMEOUT' ? 'it reached its time limit' : 'it was stopped by a signal (the warning before its time limit, or scancel)';
     return { state: 'failed', reason: `${slurm}: ${why} and saved a checkpoint (exit 130); a re-run resumes it` };
   }
   if (job.exitCode !== null) return { state: 'failed', reason: `${slurm}: exited with code ${job.exitCode}` };

@@ -37,7 +37,7 @@ async function install(): Promise<string | null> {
   if (process.getuid?.() !== 0) return 'not root, so Slurm cannot be installed';
   if ((await execa('sh', ['-c', 'command -v apt-get'], { reject: false })).exitCode !== 0) return 'no apt-get to install Slurm with';
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  const apt = (args: string[]) => execa('apt-get', args, { env, reject: false, timeout: 240_000 });
+  const apt = (args: string[]) => execa('apt-get', args, { env, reject: false, timeout: 120_000 });
   let r = await apt(['install', '-y', '--no-install-recommends', ...PACKAGES]);
   if (r.exitCode !== 0) {
     await apt(['update']);

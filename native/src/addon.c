@@ -73,6 +73,7 @@ KERNEL(gelu_fwd, 3, { dapt_gelu_fwd(F(0), F(1), Z(2)); return undefined(env); })
 KERNEL(gelu_bwd, 4, { dapt_gelu_bwd(F(0), F(1), F(2), Z(3)); return undefined(env); })
 KERNEL(dropout, 6, { dapt_dropout(F(0), F(1), Z(2), U32(3), U32(4), FL(5)); return undefined(env); })
 KERNEL(bias_rows, 4, { dapt_bias_rows(F(0), F(1), Z(2), Z(3)); return undefined(env); })
+KERNEL(add_bias, 5, { dapt_add_bias(F(0), F(1), F(2), Z(3), Z(4)); return undefined(env); })
 KERNEL(col_sum, 4, { dapt_col_sum(F(0), F(1), Z(2), Z(3)); return undefined(env); })
 KERNEL(transpose, 5, { dapt_transpose(F(0), F(1), Z(2), Z(3), Z(4)); return undefined(env); })
 KERNEL(segment_sum, 6, { dapt_segment_sum(F(0), I32(1), F(2), Z(3), Z(4), Z(5)); return undefined(env); })
@@ -207,6 +208,7 @@ static napi_value init(napi_env env, napi_value exports) {
       {"geluBwd", NULL, gelu_bwd, NULL, NULL, NULL, napi_default, NULL},
       {"dropout", NULL, dropout, NULL, NULL, NULL, napi_default, NULL},
       {"biasRows", NULL, bias_rows, NULL, NULL, NULL, napi_default, NULL},
+      {"addBias", NULL, add_bias, NULL, NULL, NULL, napi_default, NULL},
       {"colSum", NULL, col_sum, NULL, NULL, NULL, napi_default, NULL},
       {"transpose", NULL, transpose, NULL, NULL, NULL, napi_default, NULL},
       {"segmentSum", NULL, segment_sum, NULL, NULL, NULL, napi_default, NULL},

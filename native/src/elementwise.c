@@ -42,6 +42,14 @@ void dapt_bias_rows(float *y, const float *bias, size_t rows, size_t cols) {
   for (size_t r = 0; r < rows; r++) memcpy(y + r * cols, bias, cols * sizeof(float));
 }
 
+void dapt_add_bias(const float *x, const float *bias, float *y, size_t rows, size_t cols) {
+#pragma omp parallel for schedule(static) if (rows * cols > DAPT_PAR_MIN)
+  for (size_t r = 0; r < rows; r++) {
+#pragma omp simd
+    for (size_t c = 0; c < cols; c++) y[r * cols + c] = x[r * cols + c] + bias[c];
+  }
+}
+
 /* Each thread owns a range of columns, so sums do not depend on the schedule. */
 void dapt_col_sum(const float *restrict x, float *restrict out, size_t rows, size_t cols) {
 #pragma omp parallel if (rows * cols > DAPT_PAR_MIN && cols >= 256)

@@ -8,6 +8,7 @@ void dapt_gelu_fwd(const float *x, float *y, size_t n);
 void dapt_gelu_bwd(const float *dy, const float *x, float *dx, size_t n);
 void dapt_dropout(const float *x, float *y, size_t n, uint32_t seed, uint32_t threshold, float keep);
 void dapt_bias_rows(float *y, const float *bias, size_t rows, size_t cols);
+void dapt_add_bias(const float *x, const float *bias, float *y, size_t rows, size_t cols);
 void dapt_col_sum(const float *restrict x, float *restrict out, size_t rows, size_t cols);
 void dapt_transpose(const float *restrict x, float *restrict y, size_t batch, size_t rows, size_t cols);
 void dapt_segment_sum(const float *restrict x, const int32_t *restrict ids, float *restrict out, size_t n, size_t width,

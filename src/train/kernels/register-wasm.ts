@@ -6,6 +6,7 @@ import type { GradConfig, KernelConfig, KernelFunc } from '@tensorflow/tfjs-core
 import { gatherKernel } from './gather.ts';
 import { sharedIdentityConfig } from './identity.ts';
 import { activationKernels } from './native/activation.ts';
+import { biasKernels } from './native/bias.ts';
 import { attentionKernels } from './native/attention.ts';
 import { layerNormKernels } from './native/layernorm.ts';
 import type { NativeAddon } from './native/load.ts';
@@ -44,7 +45,7 @@ export function registerWasmTrainingKernels(native: NativeAddon | null, blas: bo
   const transpose = getKernel(Transpose, 'wasm')!.kernelFunc;
   if (native === null || !blas) install(BatchMatMul, () => xnnpackBatchMatMul(transpose as never));
   if (native === null) return;
-  const groups = [layerNormKernels(native), activationKernels(native), softmaxXentKernels(native)];
+  const groups = [biasKernels(native), layerNormKernels(native), activationKernels(native), softmaxXentKernels(native)];
   if (blas) groups.push(matMulKernels(native), attentionKernels(native));
   const grads: GradConfig[] = [];
   for (const g of groups) {

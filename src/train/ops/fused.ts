@@ -1,11 +1,13 @@
 /**
  * TrainOps on the wasm backend with dapt's native kernels: each op is one fused kernel forward
- * and one backward (src/train/kernels/native), with BLAS for the products when it loaded. Ops
- * whose native kernel needs BLAS fall back to the reference op (whose products then run in wasm).
+ * and one backward (src/train/kernels/native), with BLAS for the products when it loaded.
+ * Without BLAS, products run on the backend's (XNNPACK-routed) BatchMatMul and attention is the
+ * reference op.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { DaptDropout, DaptGelu } from '../kernels/native/activation.ts';
+import { DaptBiasAdd } from '../kernels/native/bias.ts';
 import { DaptAttention } from '../kernels/native/attention.ts';
 import { DaptLayerNorm } from '../kernels/native/layernorm.ts';
 import type { NativeAddon } from '../kernels/native/load.ts';
@@ -36,7 +38,13 @@ export function makeFusedOps(native: NativeAddon, blas: boolean): TrainOps {
 
     dense: blas
       ? (x, w, b, transposeW = false) => run(DaptDense, b === null ? { x, w } : { x, w, b }, { transposeW: transposeW ? 1 : 0 }) as tf.Tensor
-      : referenceOps.dense,
+      : (x, w, b, transposeW = false) =>
+          tf.tidy(() => {
+            const [kIn, nOut] = transposeW ? [w.shape[1], w.shape[0]] : w.shape;
+            const product = tf.matMul(tf.reshape(x, [-1, kIn]), w, false, transposeW);
+            const y = b === null ? product : (run(DaptBiasAdd, { x: product, b }) as tf.Tensor);
+            return tf.reshape(y, [...x.shape.slice(0, -1), nOut]);
+          }),
 
     layerNorm: (x, gamma, beta, eps) => tf.tidy(() => (run(DaptLayerNorm, { x, gamma, beta }, { eps }) as tf.Tensor[])[0]!),
 

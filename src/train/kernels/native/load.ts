@@ -15,6 +15,7 @@ export interface NativeAddon {
   geluBwd(heap: Heap, dy: number, x: number, dx: number, n: number): void;
   dropout(heap: Heap, x: number, y: number, n: number, seed: number, threshold: number, keep: number): void;
   biasRows(heap: Heap, y: number, bias: number, rows: number, cols: number): void;
+  addBias(heap: Heap, x: number, bias: number, y: number, rows: number, cols: number): void;
   colSum(heap: Heap, x: number, out: number, rows: number, cols: number): void;
   transpose(heap: Heap, x: number, y: number, batch: number, rows: number, cols: number): void;
   segmentSum(heap: Heap, x: number, ids: number, out: number, n: number, width: number, segments: number): void;

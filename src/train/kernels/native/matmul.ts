@@ -1,18 +1,17 @@
 /**
  * Matrix products on native BLAS, reading and writing the wasm heap in place: the stock wasm
  * BatchMatMul reaches XNNPACK only for untransposed, unbatched products and runs every backward
- * and attention product in a scalar loop. Also the fused dense layer (product + bias) and the
- * column sums its bias gradient needs.
+ * and attention product in a scalar loop. Also the fused dense layer (product + bias).
  */
 import { BatchMatMul, broadcast_util, util } from '@tensorflow/tfjs-core';
 import type { GradConfig, KernelConfig, KernelFunc, NamedAttrMap, Tensor, TensorInfo } from '@tensorflow/tfjs-core';
 import * as tf from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { heapBytes, offset, output } from '../wasm-heap.ts';
+import { DaptColSum } from './bias.ts';
 import type { NativeAddon } from './load.ts';
 
 export const DaptDense = 'DaptDense';
-export const DaptColSum = 'DaptColSum';
 
 interface Args<A = NamedAttrMap> {
   inputs: Record<string, TensorInfo>;
@@ -59,19 +58,6 @@ export function matMulKernels(native: NativeAddon): { kernels: KernelConfig[]; g
     }) as unknown as KernelFunc,
   };
 
-  const colSum: KernelConfig = {
-    kernelName: DaptColSum,
-    backendName: 'wasm',
-    kernelFunc: (({ inputs, backend }: Args) => {
-      const x = inputs.x!;
-      const cols = x.shape[x.shape.length - 1]!;
-      const rows = util.sizeFromShape(x.shape) / cols;
-      const out = output(backend, [cols], 'float32');
-      native.colSum(heapBytes(backend), offset(backend, x), offset(backend, out), rows, cols);
-      return out;
-    }) as unknown as KernelFunc,
-  };
-
   /** y[R, out] = x[R, in]·w (+ b), w [in, out] or, with transposeW, [out, in]: bias rows
    *  written first, then sgemm with beta = 1. */
   const dense: KernelConfig = {
@@ -111,5 +97,5 @@ export function matMulKernels(native: NativeAddon): { kernels: KernelConfig[]; g
     },
   };
 
-  return { kernels: [batchMatMul, colSum, dense], gradients: [denseGrad] };
+  return { kernels: [batchMatMul, dense], gradients: [denseGrad] };
 }

@@ -81,8 +81,9 @@ export function loadNative(threads: number): NativeStatus {
 
 /**
  * OpenBLAS picks its kernels from OPENBLAS_CORETYPE or, unset, its own CPU detection, which
- * before 0.3.22 does not know AMD Zen 4 and falls back to its much slower AVX2 kernels. dapt asks for the AVX-512 kernels whenever the CPU has AVX-512, replacing an
- * inherited OPENBLAS_CORETYPE; DAPT_BLAS_CORETYPE=<core> chooses, `keep` leaves it alone.
+ * before 0.3.22 does not know AMD Zen 4 and falls back to its much slower AVX2 kernels. dapt
+ * asks for the AVX-512 kernels whenever the CPU has AVX-512, replacing an inherited
+ * OPENBLAS_CORETYPE; DAPT_BLAS_CORETYPE=<core> chooses, `keep` leaves it alone.
  */
 function chooseOpenBlasCore(addon: NativeAddon): string | null {
   const requested = process.env.DAPT_BLAS_CORETYPE;

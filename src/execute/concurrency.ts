@@ -40,3 +40,11 @@ export function localDefaultSlots(cores = availableParallelism(), freeBytes = fr
 export function slotsFromJobs(jobs: number): Slots {
   return { total: jobs, heavy: jobs };
 }
+
+/**
+ * Threads each heavy stage may use when `heavy` of them share this machine, so that BLAS and
+ * kernel threads of parallel stages do not oversubscribe the cores. Null: no limit to impose.
+ */
+export function threadsPerHeavyStage(heavy: number, cores = availableParallelism()): number | null {
+  return heavy > 1 ? Math.max(1, Math.floor(cores / heavy)) : null;
+}

@@ -6,7 +6,7 @@
  */
 import { access, appendFile, mkdir, rm } from 'node:fs/promises';
 import type { Plan, Stage, StageKey, StageKind } from '../plan/types.ts';
-import { isHeavy } from './concurrency.ts';
+import { isHeavy, threadsPerHeavyStage } from './concurrency.ts';
 import { stagePaths } from './layout.ts';
 import { describeHolder, lockStatus, tryAcquireLock, type HeldLock } from './lock.ts';
 import { readManifest } from './manifest.ts';
@@ -75,6 +75,12 @@ export class Scheduler {
   private readonly background: Array<Promise<void>> = [];
   private readonly counts = new Map<StageRunState, number>();
   private stopping = false;
+
+  /** DAPT_THREADS for a stage process when several heavy stages share the cores. */
+  private threadEnv(heavy: boolean): Record<string, string> {
+    const threads = heavy ? threadsPerHeavyStage(this.opts.slots.heavy) : null;
+    return threads === null || process.env['DAPT_THREADS'] ? {} : { DAPT_THREADS: String(threads) };
+  }
   private wakeUp: (() => void) | null = null;
   /** A wake-up that came while the loop was busy: the next sleep returns at once. */
   private woken = false;
@@ -279,7 +285,7 @@ export class Scheduler {
         paths,
         heavy: e.heavy,
         attempt: e.attempt,
-        env: { DAPT_STAGE_LOCK_TOKEN: lock.token },
+        env: { DAPT_STAGE_LOCK_TOKEN: lock.token, ...this.threadEnv(e.heavy) },
       });
     } catch (err) {
       if (tracking) await this.opts.tracker?.finishStage(tracking, 'FAILED');

@@ -21,8 +21,9 @@ export function mlmLogits(ops: TrainOps, model: EncoderModel, rows: tf.Tensor2D)
   let t = ops.dense(rows, p(`${names.dense}.weight`) as tf.Tensor2D, p(`${names.dense}.bias`) as tf.Tensor1D);
   t = ops.gelu(t);
   t = ops.layerNorm(t, p(`${names.norm}.weight`) as tf.Tensor1D, p(`${names.norm}.bias`) as tf.Tensor1D, cfg.layerNormEps);
-  const decoder = tf.transpose(p(`${cfg.modelType}.embeddings.word_embeddings.weight`)) as tf.Tensor2D;
-  return ops.dense(t, decoder, p(names.bias) as tf.Tensor1D) as tf.Tensor2D;
+  // The decoder is tied to the word embeddings [V, H]: multiply by their transpose in place.
+  const embeddings = p(`${cfg.modelType}.embeddings.word_embeddings.weight`) as tf.Tensor2D;
+  return ops.dense(t, embeddings, p(names.bias) as tf.Tensor1D, true) as tf.Tensor2D;
 }
 
 /** Class logits [B, C] from the first token's final hidden states ([B, H], see firstTokenRows). */

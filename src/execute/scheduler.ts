@@ -7,12 +7,11 @@
 import { access, appendFile, mkdir, rm } from 'node:fs/promises';
 import type { Plan, Stage, StageKey, StageKind } from '../plan/types.ts';
 import { isHeavy, threadsPerHeavyStage } from './concurrency.ts';
+import { findDoneStages, recordCachedStage } from './cached.ts';
 import { stagePaths } from './layout.ts';
 import { describeHolder, lockStatus, tryAcquireLock, type HeldLock } from './lock.ts';
-import { readManifest } from './manifest.ts';
 import { buildStageSpec, writeStageSpec, type SpecDefaults } from './spec.ts';
 import { invalidateStage, stageState } from './store.ts';
-import { readMetricsFile } from './metrics-file.ts';
 import type { StudyTracker } from './tracking.ts';
 import type {
   ExecEvent,
@@ -55,7 +54,6 @@ interface Entry {
   handle: StageHandle | null;
 }
 
-const STATE_CHECK_PARALLELISM = 16;
 const FINISHED: ReadonlySet<StageRunState> = new Set(['cached', 'done']);
 
 async function exists(path: string): Promise<boolean> {
@@ -195,26 +193,14 @@ export class Scheduler {
 
   private async markCached(): Promise<void> {
     const candidates = this.entries.filter((e) => !e.mustInvalidate);
-    for (let i = 0; i < candidates.length; i += STATE_CHECK_PARALLELISM) {
-      const batch = candidates.slice(i, i + STATE_CHECK_PARALLELISM);
-      const states = await Promise.all(batch.map((e) => stageState(this.opts.storeDir, e.stage.key, { full: this.opts.verify })));
-      batch.forEach((e, j) => {
-        if (states[j] === 'done') this.markDoneElsewhere(e);
-      });
-    }
+    const done = await findDoneStages(this.opts.storeDir, candidates.map((e) => e.stage), { full: this.opts.verify });
+    for (const e of candidates) if (done.has(e.stage.key)) this.markDoneElsewhere(e);
   }
 
   private markDoneElsewhere(e: Entry, detail?: string): void {
     this.setState(e, 'cached', detail);
     const tracker = this.opts.tracker;
-    if (!tracker) return;
-    const paths = stagePaths(this.opts.storeDir, e.stage.key);
-    this.background.push(
-      (async () => {
-        const [manifest, metrics] = await Promise.all([readManifest(paths).catch(() => null), readMetricsFile(paths.metrics)]);
-        await tracker.recordCached(e.stage, manifest, metrics);
-      })(),
-    );
+    if (tracker) this.background.push(recordCachedStage(tracker, this.opts.storeDir, e.stage));
   }
 
   private async pollLocks(): Promise<void> {

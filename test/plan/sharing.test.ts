@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { mergePlans, planExperiment, type Plan, type Stage } from '../../src/plan/index.ts';
-import { arm, catalogFor, corpus, dapt, domainSpec, experiment, finetune, spec, tapt, task } from './fixtures.ts';
+import { arm, catalogFor, corpus, dapt, domainSpec, experiment, finetune, spec, task } from './fixtures.ts';
 import { children, finetunes, initStage, intersect, isClassifierEval, isMlm, keysOf, ofKind, pretrainOn, usedBy } from './queries.ts';
 
 const planOf = (...args: Parameters<typeof experiment>): Plan => {

@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { cachedTokenize, readTokenFile, tokenCacheFile } from '../../src/train/tokenize/token-cache.ts';
 import { TextTokenizer } from '../../src/train/tokenize/tokenizer.ts';

@@ -12,10 +12,9 @@
 import { appendFile, mkdir, rm } from 'node:fs/promises';
 import type { Stage, StageKey, StageKind } from '../../plan/types.ts';
 import type { TrackingHandle } from '../../stages/types.ts';
+import { findDoneStages, recordCachedStage } from '../cached.ts';
 import { stagePaths } from '../layout.ts';
 import { describeHolder, lockStatus, tryAcquireLock, type HeldLock } from '../lock.ts';
-import { readManifest } from '../manifest.ts';
-import { readMetricsFile } from '../metrics-file.ts';
 import type { SchedulerOptions } from '../scheduler.ts';
 import { buildStageSpec, writeStageSpec } from '../spec.ts';
 import { invalidateStage, stageState } from '../store.ts';
@@ -50,7 +49,6 @@ interface Entry {
 }
 
 const FINISHED: ReadonlySet<StageRunState> = new Set(['cached', 'done']);
-const STATE_CHECK_PARALLELISM = 16;
 /** The store check is mentioned only if it waits in the queue this long. */
 const PROBE_QUIET_MS = 10_000;
 
@@ -189,26 +187,14 @@ export class SlurmDagRun implements DagRun {
 
   private async markCached(): Promise<void> {
     const candidates = this.entries.filter((e) => !e.mustInvalidate);
-    for (let i = 0; i < candidates.length; i += STATE_CHECK_PARALLELISM) {
-      const batch = candidates.slice(i, i + STATE_CHECK_PARALLELISM);
-      const states = await Promise.all(batch.map((e) => stageState(this.opts.storeDir, e.stage.key, { full: this.opts.verify })));
-      batch.forEach((e, j) => {
-        if (states[j] === 'done') this.markDoneElsewhere(e);
-      });
-    }
+    const done = await findDoneStages(this.opts.storeDir, candidates.map((e) => e.stage), { full: this.opts.verify });
+    for (const e of candidates) if (done.has(e.stage.key)) this.markDoneElsewhere(e);
   }
 
   private markDoneElsewhere(e: Entry, detail?: string): void {
     this.setState(e, 'cached', detail);
     const tracker = this.opts.tracker;
-    if (!tracker) return;
-    const paths = stagePaths(this.opts.storeDir, e.stage.key);
-    this.background.push(
-      (async () => {
-        const [manifest, metrics] = await Promise.all([readManifest(paths).catch(() => null), readMetricsFile(paths.metrics)]);
-        await tracker.recordCached(e.stage, manifest, metrics);
-      })(),
-    );
+    if (tracker) this.background.push(recordCachedStage(tracker, this.opts.storeDir, e.stage));
   }
 
   private async checkStore(): Promise<void> {

@@ -14,6 +14,7 @@ export interface SpecDefaults {
   backend: string;
   checkpointEverySeconds: number;
   trainer: 'real' | 'fake';
+  allowLeakage?: boolean;
 }
 
 export function buildStageSpec(
@@ -42,6 +43,7 @@ export function buildStageSpec(
     checkpointEverySeconds: defaults.checkpointEverySeconds,
     tracking,
     trainer: defaults.trainer,
+    ...(defaults.allowLeakage ? { allowLeakage: true } : {}),
   } as StageSpec;
 }
 

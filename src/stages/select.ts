@@ -13,7 +13,7 @@ import { corpusFilesOf, readDocuments } from '../data/corpus.ts';
 import { assertSelectionClean } from '../data/leakage.ts';
 import { loadTaskInput } from '../data/task-input.ts';
 import { runSelection, type SelectionMethod } from '../select/run-selection.ts';
-import type { StageContext, StageOutcome, StageRunner, StageSpec } from './types.ts';
+import type { StageContext, StageOutcome, StageRunner } from './types.ts';
 
 function input(ctx: StageContext, content: string, what: string): InputLocation {
   const loc = ctx.spec.inputs[content];
@@ -87,7 +87,7 @@ async function run(ctx: StageContext): Promise<StageOutcome> {
     onProgress: (phase, done, total) => ctx.reporter.progress(phases.indexOf(phase), phases.length, { phase, done, total }),
   });
   ctx.reporter.progress(phases.length, phases.length, { phase: 'leakage check' });
-  const allow = (spec as StageSpec & { allowLeakage?: boolean }).allowLeakage === true;
+  const allow = spec.allowLeakage === true;
   const leakage = await assertSelectionClean(readDocuments([join(ctx.workDir, 'selected.txt')]), [{ name: taskLoc.kind === 'task' ? basename(taskLoc.dir) : params.task.content, content: params.task.content, data: task }], { allow });
   ctx.reporter.log(`select: ${summary.selectedDocs} of ${summary.poolDocs} pool documents selected (${summary.distinctPoolDocs} distinct)`);
   return {

@@ -54,6 +54,8 @@ export type StageSpec = StageParams & {
   tracking: TrackingHandle | null;
   /** Tests only: `fake` swaps in the deterministic fake runners (src/stages/fake). */
   trainer: 'real' | 'fake';
+  /** `dapt run --allow-leakage`: report dev/test text found in selected documents, do not refuse it. */
+  allowLeakage?: boolean;
 };
 
 /** Step-level reporting from a runner. Implementations print progress and log to MLflow. */

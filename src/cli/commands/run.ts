@@ -55,6 +55,7 @@ export const run: Command = {
     detach: { type: 'boolean', default: false },
     'checkpoint-every': { type: 'string' },
     trainer: { type: 'string', default: 'real' },
+    'allow-leakage': { type: 'boolean', default: false },
   },
   async run({ values, positionals }, io: CommandIO) {
     // Loaded here, not at the top: every `dapt stage` process loads the command table.
@@ -93,7 +94,9 @@ export const run: Command = {
       return 0;
     }
 
-    const leakage = await assertNoLeakage(plan, { cacheDir: cacheDir(storeDir) });
+    const allowLeakage = values['allow-leakage'] === true;
+    const leakage = await assertNoLeakage(plan, { cacheDir: cacheDir(storeDir), allow: allowLeakage, overrideHint: 'rerun with --allow-leakage' });
+    if (leakage.overridden) io.stderr.write('warning: dev/test text found in pretraining corpora; going on because of --allow-leakage\n');
     for (const pair of leakage.taskText) {
       io.stderr.write(
         `note: ${pair.docs} of ${pair.sourceDocs} documents of ${pair.source} share text with ${pair.examples} dev/test examples of ${pair.task} ` +
@@ -140,7 +143,7 @@ export const run: Command = {
     try {
       study = await startStudy({
         plan,
-        specDefaults: { storeDir, dataRoot: prepared.dataRoot, backend, checkpointEverySeconds, trainer },
+        specDefaults: { storeDir, dataRoot: prepared.dataRoot, backend, checkpointEverySeconds, trainer, allowLeakage },
         executor,
         execution: prepared.execution,
         jobs: jobs ?? profile?.jobs ?? prepared.execution?.jobs ?? null,

@@ -10,12 +10,22 @@ import { stageContext } from './_fixtures.ts';
 
 const [kind, stageDir, setupFile] = process.argv.slice(2) as ['pretrain' | 'finetune', string, string];
 const setup = JSON.parse(readFileSync(setupFile, 'utf8')) as { params: unknown; inputs: Parameters<typeof stageContext>[2] };
-const ctx = stageContext(stageDir, { kind, params: setup.params } as Parameters<typeof stageContext>[1], setup.inputs);
-ctx.spec.checkpointEverySeconds = 0;
+// RESUME_WORKER_SIGNALS=1: SIGTERM aborts the run as `dapt stage` does, and checkpoints are rare,
+// so a prompt stop proves the loop lets the signal handler run.
+const viaSignals = process.env['RESUME_WORKER_SIGNALS'] === '1';
+const controller = new AbortController();
+if (viaSignals) process.on('SIGTERM', () => controller.abort());
+const ctx = stageContext(stageDir, { kind, params: setup.params } as Parameters<typeof stageContext>[1], setup.inputs, [], controller.signal);
+ctx.spec.checkpointEverySeconds = viaSignals ? 3600 : 0;
 const progress = ctx.reporter.progress;
 ctx.reporter.progress = (done, total, info) => {
   progress(done, total, info);
   process.stdout.write(`progress ${done}\n`);
 };
-const outcome = await (kind === 'pretrain' ? pretrain : finetune).run(ctx);
-process.stdout.write(`outcome ${JSON.stringify(outcome.metrics)}\n`);
+try {
+  const outcome = await (kind === 'pretrain' ? pretrain : finetune).run(ctx);
+  process.stdout.write(`outcome ${JSON.stringify(outcome.metrics)}\n`);
+} catch (e) {
+  if ((e as { code?: string }).code !== 'DAPT_INTERRUPTED') throw e;
+  process.stdout.write('interrupted\n');
+}

@@ -13,10 +13,11 @@ const corpusId = 'c'.repeat(64);
 const ckptId = 'd'.repeat(64);
 const taskId = 't'.repeat(64);
 
-/** Runs the worker; with `killAt`, SIGKILLs it once it reports that step. Resolves with its stdout. */
-function runWorker(kind: string, stageDir: string, setup: string, killAt?: number): Promise<{ out: string; killed: boolean }> {
+/** Runs the worker; with `killAt`, sends `signal` (SIGKILL) once it reports that step. Resolves with its stdout. */
+function runWorker(kind: string, stageDir: string, setup: string, killAt?: number, signal: 'SIGKILL' | 'SIGTERM' = 'SIGKILL'): Promise<{ out: string; killed: boolean }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', worker, kind, stageDir, setup], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const env = { ...process.env, RESUME_WORKER_SIGNALS: signal === 'SIGTERM' ? '1' : '0' };
+    const child = spawn(process.execPath, ['--import', 'tsx', worker, kind, stageDir, setup], { stdio: ['ignore', 'pipe', 'pipe'], env });
     let out = '';
     let err = '';
     let killed = false;
@@ -25,13 +26,14 @@ function runWorker(kind: string, stageDir: string, setup: string, killAt?: numbe
       const m = /progress (\d+)\n$/.exec(out);
       if (killAt !== undefined && !killed && m && Number(m[1]) >= killAt) {
         killed = true;
-        child.kill('SIGKILL');
+        child.kill(signal);
       }
     });
     child.stderr.on('data', (d: Buffer) => (err += d.toString()));
     child.on('error', reject);
     child.on('close', (code, signal) => {
       if (killed && signal === 'SIGKILL') resolve({ out, killed });
+      else if (killed && code === 0 && /interrupted\n$/.test(out)) resolve({ out, killed });
       else if (code === 0) resolve({ out, killed });
       else reject(new Error(`worker exited with ${code ?? signal}: ${err.slice(-2000)}`));
     });
@@ -79,6 +81,28 @@ describe('resume after kill -9', () => {
     assert.deepEqual(outcomeOf(resumed.out), reference);
     assert.ok(readFileSync(join(broken, 'work/model/model.safetensors')).equals(readFileSync(join(whole, 'work/model/model.safetensors'))), 'identical weights');
     assert.deepEqual(curveLosses(join(broken, 'work')), curveLosses(join(whole, 'work')));
+  });
+
+  it('SIGTERM reaches a training loop mid-run: it checkpoints at once, stops, and the resumed run matches', async () => {
+    const files = writeCorpus(join(dir, 'data-term'), 'cycle', cycleDocs(60));
+    const params: PretrainParams = {
+      init: { from: 'checkpoint', content: ckptId },
+      data: [{ kind: 'corpus', content: corpusId }],
+      masking: toyMasking,
+      optim: toyOptim({ budget: { maxSteps: 40 }, batchSize: 4 }),
+      heldOut: { ...toyHeldOut, everySteps: 100 },
+      seed: 5,
+    };
+    const setup = join(dir, 'pretrain-term.json');
+    writeFileSync(setup, JSON.stringify({ params, inputs: { [corpusId]: { kind: 'corpus', files }, [ckptId]: { kind: 'checkpoint', dir: ckpt } } }));
+    const reference = outcomeOf((await runWorker('pretrain', join(dir, 'term-whole'), setup)).out);
+    const broken = join(dir, 'term-broken');
+    const first = await runWorker('pretrain', broken, setup, 6, 'SIGTERM');
+    assert.match(first.out, /interrupted\n$/, 'the run stopped on SIGTERM instead of training to the end');
+    const stoppedAt = Math.max(...[...first.out.matchAll(/progress (\d+)\n/g)].map((m) => Number(m[1])));
+    assert.ok(stoppedAt < 40, `stopped at step ${stoppedAt} of 40`);
+    assert.ok(existsSync(join(broken, 'work', 'checkpoint', 'state.json')), 'it checkpointed before stopping');
+    assert.deepEqual(outcomeOf((await runWorker('pretrain', broken, setup)).out), reference);
   });
 
   it('a finetune stage interrupted by its abort signal checkpoints, and the resumed run matches an uninterrupted one', async () => {

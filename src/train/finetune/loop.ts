@@ -18,6 +18,7 @@ import { hashKey, permutation, rngFor, Stream } from '../rng.ts';
 import { createFinetuneStep, type ClassBatch } from '../step.ts';
 import { assembleClassBatch, type ClassExamples } from './data.ts';
 import { predictClasses } from './predict.ts';
+import { yieldToEventLoop } from '../yield.ts';
 
 export interface AttemptRecord {
   seed: number;
@@ -143,6 +144,7 @@ export async function runFinetuning(job: FinetuneJob): Promise<FinetuneResult> {
       while (state.epoch < hp.epochs && !(hp.patience > 0 && state.badEpochs >= hp.patience)) {
         const order = permutation(n, rngFor(state.attemptSeed, Stream.finetuneShuffle, state.epoch));
         while (state.stepInEpoch < stepsPerEpoch) {
+          await yieldToEventLoop();
           if (job.signal.aborted) {
             await checkpoint();
             throw new InterruptedError();

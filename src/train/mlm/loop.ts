@@ -16,6 +16,7 @@ import { lrMultiplier, warmupSteps } from '../optim/lr-schedule.ts';
 import { createMlmTrainingStep } from '../step.ts';
 import { CurveLog, metricValues, type CurvePoint } from '../curves.ts';
 import { evaluateMlm, type MlmScore } from './evaluate.ts';
+import { yieldToEventLoop } from '../yield.ts';
 
 export interface PretrainJob {
   model: EncoderModel;
@@ -106,6 +107,7 @@ export async function runPretraining(job: PretrainJob): Promise<PretrainResult> 
     const resumedFromStep = resumed === null ? null : state.step;
 
     while (state.step < total) {
+      await yieldToEventLoop();
       if (job.signal.aborted) {
         await checkpoint();
         throw new InterruptedError();

@@ -18,7 +18,8 @@ export const Stream = {
   finetuneShuffle: 8,
 } as const;
 
-function fmix32(h: number): number {
+/** The murmur3 32-bit finaliser (also used by the dropout masks, see ops/dropout-mask.ts). */
+export function fmix32(h: number): number {
   h ^= h >>> 16;
   h = Math.imul(h, 0x85ebca6b);
   h ^= h >>> 13;

@@ -3,16 +3,12 @@
  * implementation (reference, fused, native) draws the identical mask for the same seed and a
  * resumed run matches an uninterrupted one whatever backend computed it.
  */
+import { fmix32 } from '../rng.ts';
 
-/** 32-bit mix of (seed, i) (murmur3 finaliser over a Weyl-sequence counter). */
+/** 32-bit mix of (seed, i): the murmur3 finaliser over a Weyl-sequence counter (the native
+ *  kernels compute the same function). */
 function mix(seed: number, i: number): number {
-  let h = (Math.imul(i, 0x9e3779b9) ^ Math.imul(seed | 0, 0x85ebca6b)) >>> 0;
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h >>> 0;
+  return fmix32((Math.imul(i, 0x9e3779b9) ^ Math.imul(seed | 0, 0x85ebca6b)) >>> 0);
 }
 
 /** An element is kept when its hash is at least this. */

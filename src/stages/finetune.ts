@@ -16,7 +16,7 @@ import { resolveInitialModel } from '../train/init-model.ts';
 import { maxSequenceLength } from '../train/model/config.ts';
 import { buildModel, disposeModel } from '../train/model/model.ts';
 import { createProgressView, type ProgressView } from '../train/progress.ts';
-import { backendDetails, savedOutcome, saveOutcome, startRuntime } from '../train/stage-support.ts';
+import { backendDetails, loopPlumbing, savedOutcome, saveOutcome, startRuntime } from '../train/stage-support.ts';
 import type { StageContext, StageOutcome, StageRunner } from './types.ts';
 
 async function run(ctx: StageContext): Promise<StageOutcome> {
@@ -59,11 +59,7 @@ async function run(ctx: StageContext): Promise<StageOutcome> {
     hparams: hp,
     seed: params.seed,
     layout: { padId: tok.special.pad, robertaPaddingIdx: config.modelType === 'roberta' ? config.padTokenId : null },
-    checkpointDir: join(ctx.workDir, 'checkpoint'),
-    checkpointEverySeconds: ctx.spec.checkpointEverySeconds,
-    curvesFile: join(ctx.workDir, 'curves.jsonl'),
-    signal: ctx.signal,
-    onMetrics: (step, values) => ctx.reporter.metrics(step, values),
+    ...loopPlumbing(ctx),
     onProgress: (doneSteps, total, info) => {
       if (live.attempt !== info.attempt) {
         live.view?.stop();

@@ -15,7 +15,7 @@ import { runPretraining } from '../train/mlm/loop.ts';
 import { maxSequenceLength } from '../train/model/config.ts';
 import { buildModel, disposeModel } from '../train/model/model.ts';
 import { createProgressView, type ProgressView } from '../train/progress.ts';
-import { backendDetails, savedOutcome, saveOutcome, startRuntime } from '../train/stage-support.ts';
+import { backendDetails, loopPlumbing, savedOutcome, saveOutcome, startRuntime } from '../train/stage-support.ts';
 import { DataError } from '../errors.ts';
 import type { StageContext, StageOutcome, StageRunner } from './types.ts';
 
@@ -67,11 +67,7 @@ async function run(ctx: StageContext): Promise<StageOutcome> {
       optim: params.optim,
       heldOutEverySteps: params.heldOut.everySteps,
       seed: params.seed,
-      checkpointDir: join(ctx.workDir, 'checkpoint'),
-      checkpointEverySeconds: ctx.spec.checkpointEverySeconds,
-      curvesFile: join(ctx.workDir, 'curves.jsonl'),
-      signal: ctx.signal,
-      onMetrics: (step, values) => ctx.reporter.metrics(step, values),
+      ...loopPlumbing(ctx),
       onProgress: (doneSteps, total, info) => {
         live.view ??= createProgressView({ stream: process.stderr, label: 'pretrain', total, start: doneSteps - 1 });
         live.view.update(doneSteps, { loss: info.loss, tokensPerSecond: info.tokensPerSecond, extra: { mask_prob: info.maskProb } });

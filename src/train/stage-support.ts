@@ -49,3 +49,14 @@ export async function saveOutcome(workDir: string, outcome: StageOutcome): Promi
 export function backendDetails(backend: BackendInfo): Record<string, unknown> {
   return { backend: backend.name, backendInfo: backend };
 }
+
+/** What every training loop takes from its stage: where to checkpoint and log, and when to stop. */
+export function loopPlumbing(ctx: StageContext) {
+  return {
+    checkpointDir: join(ctx.workDir, 'checkpoint'),
+    checkpointEverySeconds: ctx.spec.checkpointEverySeconds,
+    curvesFile: join(ctx.workDir, 'curves.jsonl'),
+    signal: ctx.signal,
+    onMetrics: (step: number, values: Record<string, number>) => ctx.reporter.metrics(step, values),
+  };
+}

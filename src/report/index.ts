@@ -94,7 +94,13 @@ export async function generateReport(opts: ReportOptions): Promise<ReportResult>
     const done = data.cells.filter((c) => c.status === 'done').length;
     const settled = done + data.cells.filter((c) => c.status === 'dropped').length;
     const state = data.source === 'results.json' ? '' : settled === data.cells.length ? ' (not aggregated yet)' : ' (partial)';
-    text.push([`${experiment.name}: ${done}/${data.cells.length} results${state}`, ...tables.map(renderTextTable)].join('\n\n'));
+    // An experiment without tasks (e.g. base.yaml) has no results table: say what it did hold.
+    const mlmDone = data.mlm.filter((m) => m.status === 'done').length;
+    text.push(
+      data.cells.length === 0
+        ? `${experiment.name}: no tasks to fine-tune; ${mlmDone}/${data.mlm.length} MLM evaluations (see the report)`
+        : [`${experiment.name}: ${done}/${data.cells.length} results${state}`, ...tables.map(renderTextTable)].join('\n\n'),
+    );
     if (opts.format === 'latex') latex.push(`% ${experiment.name}\n${renderLatex(data)}`);
   }
   const first = reports[0];

@@ -16,7 +16,8 @@ describe('embedTexts', () => {
       const single = await embedTexts(model, texts, { maxSeqLength: 16, batchSize: 1 });
       assert.equal(all.length, texts.length * 32);
       for (let i = 0; i < all.length; i++) assert.ok(Math.abs(all[i]! - single[i]!) < 1e-4, `element ${i}`);
-      assert.deepEqual(all.subarray(0, 32), all.subarray(96, 128));
+      // Equal up to rounding: BLAS kernels may round a row differently by its place in the tile.
+      for (let i = 0; i < 32; i++) assert.ok(Math.abs(all[i]! - all[96 + i]!) < 1e-5, `repeated text, element ${i}`);
       assert.notDeepEqual(all.subarray(0, 32), all.subarray(32, 64));
     });
   }

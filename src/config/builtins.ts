@@ -75,9 +75,14 @@ export const BUILTIN_FINETUNE = {
   patience: 3, // paper
   dropout: 0.1, // paper
   max_seq_length: 128, // CHEAPER: paper 512
+  group_by_length: false,
   clip_norm: 1.0, // not in the paper
   degenerate: 'keep', // the paper resampled degenerate HYPERPARTISAN seeds; dapt only does so when asked
 } as const;
+
+/** The reference row and the probes: scikit-learn-like logistic regression, C from this grid on dev. */
+export const BUILTIN_LINEAR_CLASSIFIER = { c: [0.01, 0.1, 1, 10, 100], class_weight: 'balanced', max_iterations: 1000, grad_tolerance: 1e-6 } as const;
+export const BUILTIN_REFERENCE = { ngram_max: 2, max_features: 200000 } as const;
 
 export const BUILTIN_TFIDF = { dims: 16384, vocabulary: 'hashed', sublinear_tf: true } as const;
 export const BUILTIN_MODEL_EMBEDDER = { max_seq_length: 128 } as const;

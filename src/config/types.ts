@@ -179,6 +179,8 @@ export interface FinetuneSpec {
   patience: number;
   dropout: number;
   maxSeqLength: number;
+  /** Batches drawn from length-sorted groups of 50 batches (less padding, as HF's group_by_length). */
+  groupByLength: boolean;
   clipNorm: number | null;
   /** Shared by every arm, so arms can be compared seed by seed. */
   seeds: number[];
@@ -199,6 +201,31 @@ export interface ExperimentSpec {
   finetune: FinetuneSpec;
   /** Also record every final pretrained model's held-out MLM loss on these corpora (paper Table 12). */
   mlmEvaluation: CorpusDef[];
+  /** The non-neural floor per task (TF-IDF + logistic regression); null = off. */
+  reference: ReferenceSpec | null;
+  /** Linear probes of every arm's final pretrained model per task; null = off. */
+  probe: ProbeSpec | null;
+}
+
+/** A logistic regression picked on dev: L2 strengths tried, class weighting, solver limits. */
+export interface LinearClassifierSettings {
+  cGrid: number[];
+  classWeight: 'balanced' | 'none';
+  maxIterations: number;
+  gradTolerance: number;
+}
+
+export interface ReferenceSpec {
+  /** Word n-grams 1..ngramMax, sublinear tf, L2-normalised rows. */
+  ngramMax: number;
+  /** The most frequent terms (by document frequency in train) kept. */
+  maxFeatures: number;
+  classifier: LinearClassifierSettings;
+}
+
+export interface ProbeSpec {
+  maxSeqLength: number;
+  classifier: LinearClassifierSettings;
 }
 
 export interface SweepOverride {

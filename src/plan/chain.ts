@@ -105,7 +105,9 @@ export class ChainWalker {
 
   private label(arm: ArmSpec, phase: PhaseSpec, task: string, corpus?: string): StageLabel {
     const { experiment, point } = this.ctx;
-    const l: StageLabel = { experiment: experiment.name, point: point.name, arm: arm.name, phase: phase.name, task };
+    const l: StageLabel = { experiment: experiment.name, point: point.name, arm: arm.name, phase: phase.name };
+    // '' = walked for an arm without tasks (its model is the same for every task).
+    if (task !== '') l.task = task;
     if (corpus !== undefined) l.corpus = corpus;
     return l;
   }

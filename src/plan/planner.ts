@@ -3,13 +3,37 @@
  * to a DAG of stages. Everything a stage's output depends on goes into its params; everything
  * that only says why it exists (experiment, point, arm, task names) goes into its labels.
  */
-import type { CorpusDef, Experiment, ExperimentSpec, HeldOutSpec, MaskingSpec, PhaseSpec, SweepPoint } from '../config/types.ts';
+import type { ArmSpec, CorpusDef, Experiment, ExperimentSpec, HeldOutSpec, MaskingSpec, PhaseSpec, ReferenceSpec, SweepPoint } from '../config/types.ts';
 import { PlanBuilder } from './builder.ts';
+import { paperClaims } from './claims.ts';
 import { ChainWalker, modelFromStage, type ModelRef, type PointContext } from './chain.ts';
 import { InputResolver } from './inputs.ts';
 import { PLAN_FORMAT_VERSION } from './key.ts';
 import { Projector } from './project.ts';
-import type { AggregateParams, EvaluateParams, InputCatalog, MlmCell, Plan, PlannedExperiment, ResultCell, StageKey, StageLabel } from './types.ts';
+import type {
+  AggregateParams,
+  ClaimSpec,
+  EvaluateParams,
+  InputCatalog,
+  MlmCell,
+  Plan,
+  PlannedExperiment,
+  ProbeCell,
+  ReferenceCell,
+  ResultCell,
+  StageKey,
+  StageLabel,
+} from './types.ts';
+
+/** What the points of one experiment add to its aggregate stage. */
+interface Collected {
+  cells: ResultCell[];
+  mlm: MlmCell[];
+  references: ReferenceCell[];
+  probes: ProbeCell[];
+  claims: ClaimSpec[];
+  evaluates: StageKey[];
+}
 
 /** `StageLabel.phase` of the from-scratch base model's uses. */
 export const BASE_PHASE = 'base';
@@ -26,43 +50,41 @@ const MLM_EVAL_HELD_OUT = { fraction: 0.01, maxDocs: 200 };
 export function planExperiment(experiment: Experiment, catalog: InputCatalog): Plan {
   const builder = new PlanBuilder();
   const project = new Projector(builder.canon);
-  const cells: ResultCell[] = [];
-  const mlm: MlmCell[] = [];
-  const evaluates: StageKey[] = [];
-  for (const point of experiment.points) {
-    planPoint(experiment, point, catalog, builder, project, cells, mlm, evaluates);
-  }
+  const out: Collected = { cells: [], mlm: [], references: [], probes: [], claims: [], evaluates: [] };
+  for (const point of experiment.points) planPoint(experiment, point, catalog, builder, project, out);
   const params: AggregateParams = {
     experiment: experiment.name,
     baselineArm: experiment.baselineArm,
-    cells,
-    mlm,
+    cells: out.cells,
+    mlm: out.mlm,
     targets: copyTargets(experiment.targets),
+    ...(out.references.length > 0 ? { references: out.references } : {}),
+    ...(out.probes.length > 0 ? { probes: out.probes } : {}),
+    ...(out.claims.length > 0 ? { claims: out.claims } : {}),
   };
-  const aggregate = builder.add({ kind: 'aggregate', params, parents: evaluates, title: `aggregate ${experiment.name}` }, { experiment: experiment.name });
+  const aggregate = builder.add({ kind: 'aggregate', params, parents: out.evaluates, title: `aggregate ${experiment.name}` }, { experiment: experiment.name });
   return { formatVersion: PLAN_FORMAT_VERSION, experiments: [describe(experiment, aggregate)], stages: builder.stages() };
 }
 
-function planPoint(
-  experiment: Experiment,
-  point: SweepPoint,
-  catalog: InputCatalog,
-  builder: PlanBuilder,
-  project: Projector,
-  cells: ResultCell[],
-  mlm: MlmCell[],
-  evaluates: StageKey[],
-): void {
+function planPoint(experiment: Experiment, point: SweepPoint, catalog: InputCatalog, builder: PlanBuilder, project: Projector, out: Collected): void {
   const spec = point.spec;
   const resolve = new InputResolver(spec, catalog, builder.canon);
   const ctx: PointContext = { experiment, point, builder, resolve, project, base: baseModel(experiment, point, resolve, builder, project) };
   const walker = new ChainWalker(ctx);
   const hparams = project.finetune(spec.finetune);
   const finals: Array<{ arm: string; models: Map<StageKey, { model: ModelRef; tasks: string[] }> }> = [];
+  const { evaluates } = out;
 
   for (const arm of spec.arms) {
     const models = new Map<StageKey, { model: ModelRef; tasks: string[] }>();
-    for (const task of arm.tasks) {
+    // An arm without tasks (an LM-only study) still trains its model, for the MLM evaluations.
+    const chains = arm.tasks.length > 0 ? arm.tasks : taskIndependent(arm) ? [null] : [];
+    for (const task of chains) {
+      if (task === null) {
+        const { model } = walker.chain(arm, '');
+        if (model.stage !== null && arm.phases.length > 0) models.set(model.stage, { model, tasks: [] });
+        continue;
+      }
       // The base is one use per (arm, task) like every other stage, so it counts as shared.
       if (ctx.base.stage !== null) builder.use(ctx.base.stage, { experiment: experiment.name, point: point.name, arm: arm.name, phase: BASE_PHASE, task });
       const { model } = walker.chain(arm, task);
@@ -97,12 +119,71 @@ function planPoint(
           label,
         );
         evaluates.push(evaluate);
-        cells.push({ experiment: experiment.name, point: point.name, arm: arm.name, task, seed, metric: taskDef.metric, finetune, evaluate });
+        out.cells.push({ experiment: experiment.name, point: point.name, arm: arm.name, task, seed, metric: taskDef.metric, finetune, evaluate });
+      }
+      if (spec.probe !== null) {
+        const params: EvaluateParams = { target: 'probe', init: model.init, task: input, metric: taskDef.metric, maxSeqLength: spec.probe.maxSeqLength, classifier: project.classifier(spec.probe.classifier) };
+        const probe = builder.add(
+          { kind: 'evaluate', params, parents: model.stage === null ? [] : [model.stage], title: `evaluate probe ${task} [${arm.name}]`, inputs: { [loc.content]: loc.location, ...model.inputs } },
+          { experiment: experiment.name, point: point.name, arm: arm.name, task },
+        );
+        evaluates.push(probe);
+        out.probes.push({ experiment: experiment.name, point: point.name, arm: arm.name, task, metric: taskDef.metric, evaluate: probe });
       }
     }
     finals.push({ arm: arm.name, models });
   }
 
+  const tasks = [...new Set(spec.arms.flatMap((a) => a.tasks))];
+  for (const task of tasks) {
+    if (spec.reference !== null) planReference(experiment, point, task, spec.reference, resolve, builder, project, out);
+    out.claims.push(...paperClaims(spec, point.name, task, experiment.baselineArm));
+  }
+  planMlmEvaluations(experiment, point, ctx, finals, out);
+}
+
+/** Whether an arm's model is the same for every task (no TAPT-like phase), so it exists without one. */
+function taskIndependent(arm: ArmSpec): boolean {
+  return arm.phases.every((p) => p.source.type === 'dapt');
+}
+
+function planReference(
+  experiment: Experiment,
+  point: SweepPoint,
+  task: string,
+  reference: ReferenceSpec,
+  resolve: InputResolver,
+  builder: PlanBuilder,
+  project: Projector,
+  out: Collected,
+): void {
+  const taskDef = resolve.task(task);
+  const loc = resolve.taskContent(taskDef);
+  const params: EvaluateParams = {
+    target: 'reference',
+    task: resolve.taskInput(task),
+    metric: taskDef.metric,
+    features: { ngramMax: reference.ngramMax, maxFeatures: reference.maxFeatures },
+    classifier: project.classifier(reference.classifier),
+  };
+  const evaluate = builder.add(
+    { kind: 'evaluate', params, parents: [], title: `evaluate reference ${task}`, inputs: { [loc.content]: loc.location } },
+    { experiment: experiment.name, point: point.name, task },
+  );
+  out.evaluates.push(evaluate);
+  out.references.push({ experiment: experiment.name, point: point.name, task, metric: taskDef.metric, evaluate });
+}
+
+/** Held-out MLM loss of the base and of every arm's final model(s) on the `mlm_evaluation` corpora. */
+function planMlmEvaluations(
+  experiment: Experiment,
+  point: SweepPoint,
+  ctx: PointContext,
+  finals: Array<{ arm: string; models: Map<StageKey, { model: ModelRef; tasks: string[] }> }>,
+  out: Collected,
+): void {
+  const { spec } = point;
+  const { builder, resolve } = ctx;
   const protocols = new Map<string, ReturnType<typeof mlmProtocol>>();
   const mlmEval = (model: ModelRef, corpus: CorpusDef, who: { arm?: string; task?: string }): void => {
     const c = resolve.corpusContent(corpus);
@@ -115,10 +196,10 @@ function planPoint(
       { kind: 'evaluate', params, parents: model.stage === null ? [] : [model.stage], title: `evaluate mlm(${corpus.name}) [${whose}]`, inputs: { [c.content]: c.location, ...model.inputs } },
       label,
     );
-    evaluates.push(evaluate);
+    out.evaluates.push(evaluate);
     const cell: MlmCell = { experiment: experiment.name, point: point.name, model: who.arm ?? 'base', corpus: corpus.name, evaluate };
     if (who.task !== undefined) cell.task = who.task;
-    mlm.push(cell);
+    out.mlm.push(cell);
   };
 
   const baseCorpora = spec.base.kind === 'scratch' ? [...spec.mlmEvaluation, ...spec.base.evaluateOn] : spec.mlmEvaluation;

@@ -16,6 +16,7 @@ import type {
   TrainingBudget,
   Warmup,
   DegeneratePolicy,
+  LinearClassifierSettings,
 } from '../config/types.ts';
 import type { Canonicalizer } from './canonical.ts';
 import type { FinetuneParams } from './types.ts';
@@ -54,6 +55,9 @@ export class Projector {
   }
   finetune(f: FinetuneSpec): FinetuneParams['hparams'] {
     return this.once(f, projectFinetune);
+  }
+  classifier(c: LinearClassifierSettings): LinearClassifierSettings {
+    return this.once(c, projectClassifier);
   }
 }
 
@@ -164,5 +168,11 @@ function projectFinetune(f: FinetuneSpec): FinetuneParams['hparams'] {
     maxSeqLength: f.maxSeqLength,
     clipNorm: f.clipNorm,
     degenerate: projectDegenerate(f.degenerate),
+    // Only when on, so the keys of stages planned before the option existed stay as they were.
+    ...(f.groupByLength ? { groupByLength: true } : {}),
   };
+}
+
+function projectClassifier(c: LinearClassifierSettings): LinearClassifierSettings {
+  return { cGrid: [...c.cGrid], classWeight: c.classWeight, maxIterations: c.maxIterations, gradTolerance: c.gradTolerance };
 }

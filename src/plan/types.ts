@@ -11,6 +11,7 @@ import type {
   EmbedderSpec,
   FinetuneSpec,
   HeldOutSpec,
+  LinearClassifierSettings,
   MaskingSpec,
   Metric,
   OptimSpec,
@@ -82,12 +83,15 @@ export interface PretrainParams {
   seed: number;
 }
 
+/** Fine-tuning settings of one seed; `groupByLength` only when on (keys of earlier plans stay valid). */
+export type FinetuneHparams = Omit<FinetuneSpec, 'seeds' | 'groupByLength'> & { groupByLength?: true };
+
 export interface FinetuneParams {
   init: ModelInit;
   task: TaskInput;
   metric: Metric;
   /** The seed list is not here: a finetune stage is one seed. */
-  hparams: Omit<FinetuneSpec, 'seeds'>;
+  hparams: FinetuneHparams;
   seed: number;
 }
 
@@ -104,6 +108,23 @@ export type EvaluateParams =
       /** How tokens are masked for scoring. The planner always sets it (a fixed 15% / 80-10-10
        *  yardstick, so every model is scored alike); `maxSeqLength` above equals its maxSeqLength. */
       masking?: MaskingSpec;
+    }
+  /** The non-neural floor: TF-IDF word n-grams + logistic regression picked on dev. No parents. */
+  | {
+      target: 'reference';
+      task: TaskInput;
+      metric: Metric;
+      features: { ngramMax: number; maxFeatures: number };
+      classifier: LinearClassifierSettings;
+    }
+  /** A linear probe of a pretrained model: frozen [CLS] and mean-pooled features + logistic regression. */
+  | {
+      target: 'probe';
+      init: ModelInit;
+      task: TaskInput;
+      metric: Metric;
+      maxSeqLength: number;
+      classifier: LinearClassifierSettings;
     };
 
 /** One cell of the results table: the evaluate stage that scores (point, arm, task, seed). */
@@ -129,12 +150,46 @@ export interface MlmCell {
   evaluate: StageKey;
 }
 
+/** The reference row of one task (no arm: it involves no model). */
+export interface ReferenceCell {
+  experiment: string;
+  point: string;
+  task: string;
+  metric: Metric;
+  evaluate: StageKey;
+}
+
+/** The linear probe of one arm's final pretrained model on one task. */
+export interface ProbeCell {
+  experiment: string;
+  point: string;
+  arm: string;
+  task: string;
+  metric: Metric;
+  evaluate: StageKey;
+}
+
+/** A claim of the paper as a paired comparison of two arms on one task (see plan/claims.ts). */
+export interface ClaimSpec {
+  point: string;
+  task: string;
+  claim: 'DAPT > base' | 'TAPT > base' | 'DAPT+TAPT ≥ DAPT' | '¬DAPT < DAPT';
+  /** The arm the claim expects to score higher (or, for ≥, not lower). */
+  better: string;
+  worse: string;
+  relation: '>' | '>=';
+}
+
 export interface AggregateParams {
   experiment: string;
   baselineArm: string;
   cells: ResultCell[];
   mlm: MlmCell[];
   targets: Record<string, Record<string, PaperTarget>>;
+  /** Present only when non-empty, so aggregate keys of plans without them stay as they were. */
+  references?: ReferenceCell[];
+  probes?: ProbeCell[];
+  claims?: ClaimSpec[];
 }
 
 export type StageParams =

@@ -4,10 +4,12 @@ import { type Block, type ReportDocument, heading, list, paragraph } from './doc
 import { computeSection } from './sections/compute.ts';
 import { curvesSection } from './sections/curves.ts';
 import { mlmSection } from './sections/mlm.ts';
+import { probesSection } from './sections/probes.ts';
 import { overlapSection } from './sections/overlap.ts';
 import { provenanceSection } from './sections/provenance.ts';
 import { resultsSection } from './sections/results.ts';
 import { sweepSection } from './sections/sweep.ts';
+import { verdictsSection } from './sections/verdicts.ts';
 
 const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
 
@@ -37,6 +39,8 @@ export async function buildDocument(data: ExperimentData, generatedAt = new Date
   const blocks: Block[] = [
     ...summaryBlocks(data, generatedAt),
     ...resultsSection(data),
+    ...verdictsSection(data),
+    ...probesSection(data),
     ...mlmSection(data),
     ...(await overlapSection(data)),
     ...computeSection(data),

@@ -3,8 +3,8 @@
  * results: one CellResult per (point, arm, task, seed) and one MlmResult per (point, model,
  * corpus). Used by the aggregate stage (everything done) and by a partial report (some not).
  */
-import type { AggregateParams, MlmCell, ResultCell, StageKey } from '../plan/types.ts';
-import type { CellResult, MlmResult, StageRecord } from './types.ts';
+import type { AggregateParams, MlmCell, ProbeCell, ReferenceCell, ResultCell, StageKey } from '../plan/types.ts';
+import { PROBE_POOLINGS, type CellResult, type LinearScore, type MlmResult, type ProbeResult, type ReferenceResult, type StageRecord } from './types.ts';
 
 export type StageLookup = (key: StageKey) => StageRecord | undefined;
 
@@ -26,6 +26,7 @@ export function cellResult(cell: ResultCell, lookup: StageLookup): CellResult {
   const evaluate = lookup(cell.evaluate);
   const finetune = lookup(cell.finetune);
   const info = degenerateInfo(finetune);
+  const finished = finetune?.done === true;
   const base: CellResult = {
     point: cell.point,
     arm: cell.arm,
@@ -37,6 +38,8 @@ export function cellResult(cell: ResultCell, lookup: StageLookup): CellResult {
     test: null,
     resamples: info.resamples,
     seedUsed: info.seedUsed !== null && info.seedUsed !== cell.seed ? info.seedUsed : null,
+    epochsRun: finished ? (finetune.metrics['epochs_run'] ?? null) : null,
+    bestEpoch: finished ? (finetune.metrics['best_epoch'] ?? null) : null,
     evaluate: evaluate?.provenance ?? { stage: cell.evaluate, mlflowRunId: null, mlflowUri: null },
     finetune: finetune?.provenance ?? { stage: cell.finetune, mlflowRunId: null, mlflowUri: null },
   };
@@ -70,9 +73,51 @@ export function mlmResult(cell: MlmCell, lookup: StageLookup): MlmResult {
   };
 }
 
-export function collectResults(params: AggregateParams, lookup: StageLookup): { cells: CellResult[]; mlm: MlmResult[] } {
+/** `<prefix>dev_<metric>`, `<prefix>test_<metric>` and `<prefix>c` of a linear evaluation (src/stages/linear-classifier.ts). */
+function linearScore(record: StageRecord | undefined, metric: string, prefix = ''): LinearScore {
+  if (!record?.done) return { dev: null, test: null, c: null };
+  const m = record.metrics;
+  return { dev: m[`${prefix}dev_${metric}`] ?? null, test: m[`${prefix}test_${metric}`] ?? null, c: m[`${prefix}c`] ?? null };
+}
+
+export function referenceResult(cell: ReferenceCell, lookup: StageLookup): ReferenceResult {
+  const evaluate = lookup(cell.evaluate);
+  return {
+    point: cell.point,
+    task: cell.task,
+    metric: cell.metric,
+    status: evaluate?.done ? 'done' : 'missing',
+    score: linearScore(evaluate, cell.metric),
+    evaluate: evaluate?.provenance ?? { stage: cell.evaluate, mlflowRunId: null, mlflowUri: null },
+  };
+}
+
+export function probeResult(cell: ProbeCell, lookup: StageLookup): ProbeResult {
+  const evaluate = lookup(cell.evaluate);
+  const pooling = Object.fromEntries(PROBE_POOLINGS.map((p) => [p, linearScore(evaluate, cell.metric, `${p}_`)])) as ProbeResult['pooling'];
+  return {
+    point: cell.point,
+    arm: cell.arm,
+    task: cell.task,
+    metric: cell.metric,
+    status: evaluate?.done ? 'done' : 'missing',
+    pooling,
+    evaluate: evaluate?.provenance ?? { stage: cell.evaluate, mlflowRunId: null, mlflowUri: null },
+  };
+}
+
+export interface CollectedResults {
+  cells: CellResult[];
+  mlm: MlmResult[];
+  references: ReferenceResult[];
+  probes: ProbeResult[];
+}
+
+export function collectResults(params: AggregateParams, lookup: StageLookup): CollectedResults {
   return {
     cells: params.cells.map((c) => cellResult(c, lookup)),
     mlm: params.mlm.map((c) => mlmResult(c, lookup)),
+    references: (params.references ?? []).map((c) => referenceResult(c, lookup)),
+    probes: (params.probes ?? []).map((c) => probeResult(c, lookup)),
   };
 }

@@ -8,11 +8,13 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { InternalError } from '../errors.ts';
 import type { AggregateParams, Plan, PlannedExperiment, Stage, StageKey } from '../plan/types.ts';
-import { collectResults } from './cells.ts';
+import { collectResults, type CollectedResults } from './cells.ts';
+import { convergenceOf } from './convergence.ts';
 import { RESULTS_FILE, readResultsFile } from './results-file.ts';
 import { readStages, stageDir } from './stage-store.ts';
 import { compare, summarise } from './summarise.ts';
-import type { CellResult, Comparison, MlmResult, StageRecord, Summary } from './types.ts';
+import type { CellResult, Comparison, Convergence, MlmResult, ProbeResult, ReferenceResult, StageRecord, Summary, Verdict } from './types.ts';
+import { judgeClaims } from './verdicts.ts';
 
 export interface ExperimentData {
   experiment: PlannedExperiment;
@@ -25,6 +27,10 @@ export interface ExperimentData {
   mlm: MlmResult[];
   summaries: Summary[];
   comparisons: Comparison[];
+  references: ReferenceResult[];
+  probes: ProbeResult[];
+  convergence: Convergence[];
+  verdicts: Verdict[];
   /** Every stage the experiment depends on, in plan order. */
   stages: Stage[];
   records: Map<StageKey, StageRecord>;
@@ -70,19 +76,22 @@ export function collectExperiment(plan: Plan, experiment: PlannedExperiment, sto
 
   const problems = [...records.values()].flatMap((r) => (r.problem ? [r.problem] : []));
   const resultsPath = join(stageDir(storeDir, experiment.aggregate), 'work', RESULTS_FILE);
+  let source: ExperimentData['source'] = 'stages';
+  let collected: CollectedResults;
   if (aggregate.done && existsSync(resultsPath)) {
     const results = readResultsFile(resultsPath);
-    // Recomputed rather than copied so a report always applies the current statistics code.
-    return {
-      experiment, storeDir, params, aggregate, source: 'results.json', cells: results.cells, mlm: results.mlm,
-      summaries: summarise(results.cells), comparisons: compare(results.cells, params.baselineArm),
-      stages, records, armStages, problems,
-    };
+    source = 'results.json';
+    collected = { cells: results.cells, mlm: results.mlm, references: results.references ?? [], probes: results.probes ?? [] };
+  } else {
+    collected = collectResults(params, (key) => records.get(key));
   }
-  const { cells, mlm } = collectResults(params, (key) => records.get(key));
+  // Derived numbers are recomputed rather than copied, so a report always applies the current statistics code.
+  const { cells } = collected;
   return {
-    experiment, storeDir, params, aggregate, source: 'stages', cells, mlm,
+    experiment, storeDir, params, aggregate, source, ...collected,
     summaries: summarise(cells), comparisons: compare(cells, params.baselineArm),
+    convergence: convergenceOf(cells, byKey),
+    verdicts: judgeClaims(params.claims ?? [], cells, collected.probes),
     stages, records, armStages, problems,
   };
 }

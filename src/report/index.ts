@@ -12,18 +12,19 @@ import { buildDocument } from './build.ts';
 import { type ExperimentData, collectExperiment } from './collect.ts';
 import type { FigureBlock, TableBlock } from './document.ts';
 import { renderHtml } from './render/html.ts';
+import { renderJson } from './render/json.ts';
 import { renderLatex } from './render/latex.ts';
 import { renderMarkdown } from './render/markdown.ts';
 import { renderTextTable } from './render/text.ts';
 
-export type ReportFormat = 'md' | 'html' | 'latex';
+export type ReportFormat = 'md' | 'html' | 'latex' | 'json';
 
 export interface ReportOptions {
   plan: Plan;
   storeDir: string;
   /** Default `<store>/reports/<experiment>/`; with several experiments, `<outDir>/<experiment>/`. */
   outDir?: string;
-  /** `latex` also writes report.tex (booktabs) and returns it; md and html are always written. */
+  /** `latex` also writes report.tex (booktabs) and returns it; md, html and json are always written. */
   format?: ReportFormat;
 }
 
@@ -32,6 +33,7 @@ export interface ExperimentReport {
   dir: string;
   markdownPath: string;
   htmlPath: string;
+  jsonPath: string;
   latexPath: string | null;
 }
 
@@ -69,13 +71,15 @@ async function writeReport(dir: string, data: ExperimentData, format: ReportForm
   const htmlPath = join(dir, 'report.html');
   await writeFileAtomic(markdownPath, renderMarkdown(doc));
   await writeFileAtomic(htmlPath, renderHtml(doc));
+  const jsonPath = join(dir, 'report.json');
+  await writeFileAtomic(jsonPath, renderJson(data));
   let latexPath: string | null = null;
   if (format === 'latex') {
     latexPath = join(dir, 'report.tex');
     await writeFileAtomic(latexPath, renderLatex(data));
   }
-  const tables = doc.blocks.filter((b): b is TableBlock => b.kind === 'table' && b.id.startsWith('results-'));
-  return { report: { experiment: data.experiment.name, dir, markdownPath, htmlPath, latexPath }, tables };
+  const tables = doc.blocks.filter((b): b is TableBlock => b.kind === 'table' && (b.id.startsWith('results-') || b.id.startsWith('verdicts-')));
+  return { report: { experiment: data.experiment.name, dir, markdownPath, htmlPath, jsonPath, latexPath }, tables };
 }
 
 /**

@@ -3,11 +3,13 @@ import { readFileSync } from 'node:fs';
 import { DaptError } from '../errors.ts';
 import type { AggregateParams } from '../plan/types.ts';
 import { compare, summarise } from './summarise.ts';
-import type { CellResult, MlmResult, ResultsFile } from './types.ts';
+import type { CollectedResults } from './cells.ts';
+import type { ResultsFile } from './types.ts';
 
 export const RESULTS_FILE = 'results.json';
 
-export function buildResultsFile(params: AggregateParams, cells: CellResult[], mlm: MlmResult[]): ResultsFile {
+export function buildResultsFile(params: AggregateParams, collected: CollectedResults): ResultsFile {
+  const { cells, mlm, references, probes } = collected;
   return {
     formatVersion: 1,
     experiment: params.experiment,
@@ -17,6 +19,8 @@ export function buildResultsFile(params: AggregateParams, cells: CellResult[], m
     targets: params.targets,
     summaries: summarise(cells),
     comparisons: compare(cells, params.baselineArm),
+    ...(references.length > 0 ? { references } : {}),
+    ...(probes.length > 0 ? { probes } : {}),
   };
 }
 

@@ -1,13 +1,15 @@
 /**
- * The statistics behind the report: mean, sample std, paired t-test (Student-t CDF from jstat)
- * and the exact Wilcoxon signed-rank test. Pure functions over plain numbers.
+ * The statistics behind the report: mean, sample std, paired t-test (Student-t CDF from jstat),
+ * its power and minimum detectable effect (noncentral t), and the exact Wilcoxon signed-rank
+ * test. Pure functions over plain numbers.
  */
 import { createRequire } from 'node:module';
 import type { PairedTest, WilcoxonTest } from './types.ts';
 
-// jstat ships no type declarations; type only the one function used.
+// jstat ships no type declarations; type only the functions used.
 interface JStat {
-  studentt: { cdf(x: number, dof: number): number };
+  studentt: { cdf(x: number, dof: number): number; inv(p: number, dof: number): number };
+  noncentralt: { cdf(x: number, dof: number, ncp: number): number };
 }
 const { jStat } = createRequire(import.meta.url)('jstat') as { jStat: JStat };
 
@@ -93,4 +95,43 @@ export function wilcoxonSignedRank(a: readonly number[], b: readonly number[]): 
     if (Math.abs(w - total / 2) >= distance - eps) extreme++;
   }
   return { test: { n, wPlus, p: Math.min(1, extreme / count) } };
+}
+
+/** Power of the two-sided paired t-test with n pairs against a standardised effect d (= Δ / sd of the differences). */
+export function pairedTPower(n: number, d: number, alpha = 0.05): number {
+  const df = n - 1;
+  const critical = jStat.studentt.inv(1 - alpha / 2, df);
+  const ncp = d * Math.sqrt(n);
+  return 1 - jStat.noncentralt.cdf(critical, df, ncp) + jStat.noncentralt.cdf(-critical, df, ncp);
+}
+
+/**
+ * The smallest standardised effect the two-sided paired t-test with n pairs detects with the
+ * given power (Cohen's d_z), found by bisection on the exact noncentral-t power; null below 2 pairs.
+ */
+export function minimumDetectableStandardisedEffect(n: number, alpha = 0.05, power = 0.8): number | null {
+  if (n < 2) return null;
+  let lo = 0;
+  let hi = 1;
+  while (pairedTPower(n, hi, alpha) < power) {
+    hi *= 2;
+    if (hi > 1e4) return null;
+  }
+  for (let i = 0; i < 100 && hi - lo > 1e-10 * hi; i++) {
+    const mid = (lo + hi) / 2;
+    if (pairedTPower(n, mid, alpha) < power) lo = mid;
+    else hi = mid;
+  }
+  return (lo + hi) / 2;
+}
+
+/** Minimum detectable effect of a paired design in the metric's units: d_z × the observed sd of the differences. */
+export function minimumDetectableEffect(n: number, sdDiff: number, alpha = 0.05, power = 0.8): number | null {
+  const d = minimumDetectableStandardisedEffect(n, alpha, power);
+  return d === null ? null : d * sdDiff;
+}
+
+/** The smallest two-sided p the exact Wilcoxon signed-rank test can give with n non-zero pairs. */
+export function wilcoxonSmallestP(n: number): number {
+  return Math.min(1, 2 / 2 ** n);
 }

@@ -2,7 +2,7 @@
  * Seed-level results → per-cell summaries (mean ± sample std) and paired comparisons of every arm
  * with the baseline over the seeds both have. Pure.
  */
-import { mean, pairedTTest, sampleStd, wilcoxonSignedRank } from './stats.ts';
+import { mean, minimumDetectableEffect, pairedTTest, sampleStd, wilcoxonSignedRank } from './stats.ts';
 import type { CellResult, Comparison, Split, Summary } from './types.ts';
 
 export const SPLITS: readonly Split[] = ['dev', 'test'];
@@ -12,7 +12,7 @@ function uniqueInOrder(xs: readonly string[]): string[] {
 }
 
 /** seed → value for the usable results of one (point, arm, task, split). */
-function seedValues(cells: readonly CellResult[], point: string, arm: string, task: string, split: Split): Map<number, number> {
+export function seedValues(cells: readonly CellResult[], point: string, arm: string, task: string, split: Split): Map<number, number> {
   const out = new Map<number, number>();
   for (const c of cells) {
     if (c.point !== point || c.arm !== arm || c.task !== task) continue;
@@ -61,6 +61,7 @@ export function compare(cells: readonly CellResult[], baseline: string): Compari
         seedsDiffer,
         meanDiff: mean(a.map((x, i) => x - (b[i] as number))),
         ttest: t.test,
+        mde: t.test === null ? null : minimumDetectableEffect(t.test.n, t.test.sdDiff),
         wilcoxon: w.test,
         note: t.test ? null : t.note,
       });

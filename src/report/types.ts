@@ -37,8 +37,81 @@ export interface CellResult {
   resamples: number;
   /** The seed actually trained with when it differs from `seed` (after resampling). */
   seedUsed: number | null;
+  /** Epochs the finetune stage ran and the one whose weights it kept (null until it finished). */
+  epochsRun?: number | null;
+  bestEpoch?: number | null;
   evaluate: Provenance;
   finetune: Provenance;
+}
+
+/** A linear classifier's scores (reference row, or one pooling of a probe) and the C picked on dev. */
+export interface LinearScore {
+  dev: number | null;
+  test: number | null;
+  c: number | null;
+}
+
+/** The non-neural floor of one task: TF-IDF + logistic regression. */
+export interface ReferenceResult {
+  point: string;
+  task: string;
+  metric: Metric;
+  status: 'done' | 'missing';
+  score: LinearScore;
+  evaluate: Provenance;
+}
+
+export const PROBE_POOLINGS = ['mean', 'cls'] as const;
+export type ProbePooling = (typeof PROBE_POOLINGS)[number];
+
+/** The linear probe of one arm's final pretrained model on one task, per pooling. */
+export interface ProbeResult {
+  point: string;
+  arm: string;
+  task: string;
+  metric: Metric;
+  status: 'done' | 'missing';
+  pooling: Record<ProbePooling, LinearScore>;
+  evaluate: Provenance;
+}
+
+/** How the fine-tuning runs of one (point, arm, task) ended. */
+export interface Convergence {
+  point: string;
+  arm: string;
+  task: string;
+  maxEpochs: number;
+  patience: number;
+  /** Finished runs, those early stopping ended, those that used every epoch (not converged). */
+  runs: number;
+  stoppedEarly: number;
+  ranOut: number;
+  /** Seeds that ran out of epochs. */
+  ranOutSeeds: number[];
+  bestEpochs: number[];
+}
+
+export type VerdictKind = 'supported' | 'contradicted' | 'inconclusive' | 'no data';
+
+/** One claim of the paper on one task, judged on test by the paired t-test over shared seeds. */
+export interface Verdict {
+  point: string;
+  task: string;
+  claim: string;
+  better: string;
+  worse: string;
+  relation: '>' | '>=';
+  sharedSeeds: number[];
+  /** Mean of (better − worse) over the shared seeds. */
+  meanDiff: number | null;
+  ttest: PairedTest | null;
+  /** Smallest |Δ| this design detects with power 0.8 at α = 0.05 (two-sided), at the observed spread. */
+  mde: number | null;
+  /** Set when the exact Wilcoxon test cannot reach p < 0.05 with so few pairs. */
+  wilcoxonNote: string | null;
+  /** The same difference measured by the linear probes (no seeds: one number per pooling). */
+  probe: Record<ProbePooling, number | null>;
+  verdict: VerdictKind;
 }
 
 /** Held-out MLM loss of one model on one corpus (paper Tables 1 and 12). */
@@ -64,6 +137,9 @@ export interface ResultsFile {
   targets: Record<string, Record<string, PaperTarget>>;
   summaries: Summary[];
   comparisons: Comparison[];
+  /** Absent in results files written before the reference row and the probes existed. */
+  references?: ReferenceResult[];
+  probes?: ProbeResult[];
 }
 
 /** Mean ± sample std over the seeds of one (point, arm, task, split). */
@@ -114,6 +190,8 @@ export interface Comparison {
   /** Mean over the shared seeds of (arm − baseline); null when no seed is shared. */
   meanDiff: number | null;
   ttest: PairedTest | null;
+  /** Minimum detectable effect of the paired t-test (power 0.8, α = 0.05, two-sided) at the observed spread. */
+  mde?: number | null;
   wilcoxon: WilcoxonTest | null;
   /** Why a test is absent, e.g. `n<2: no test`. */
   note: string | null;

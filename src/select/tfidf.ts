@@ -14,12 +14,21 @@
  */
 import { GrowableFloat32, GrowableInt32 } from './growable.ts';
 import type { SparseRows } from './types.ts';
-import { tokenHashes, wordTokens, type HashBuffer } from './word-tokens.ts';
+import { tokenHashes, wordNgrams, type HashBuffer } from './word-tokens.ts';
 
 export interface TfidfSettings {
   dims: number;
   vocabulary: 'hashed' | 'fitted';
   sublinearTf: boolean;
+  /** Fitted vocabularies only: terms are word n-grams up to this length (default 1)... */
+  ngramMax?: number;
+  /** ...and keep stopwords (default: dropped). */
+  keepStopwords?: boolean;
+}
+
+/** The terms of a document for a fitted vocabulary. */
+function fittedTerms(doc: string, settings: TfidfSettings): string[] {
+  return wordNgrams(doc, settings.ngramMax ?? 1, settings.keepStopwords ?? false);
 }
 
 export interface TfidfInfo extends TfidfSettings {
@@ -135,7 +144,7 @@ export class TfidfEmbedder {
     for await (const doc of docs) {
       observe?.(doc, n++);
       if (provisional) {
-        for (const t of wordTokens(doc)) {
+        for (const t of fittedTerms(doc, settings)) {
           let id = provisional.get(t);
           if (id === undefined) {
             id = terms.length;
@@ -186,7 +195,7 @@ export class TfidfEmbedder {
     const buffer: HashBuffer = { hashes: new Uint32Array(1024) };
     for (const text of texts) {
       if (vocabulary) {
-        for (const t of wordTokens(text)) {
+        for (const t of fittedTerms(text, this.settings)) {
           const id = vocabulary.get(t);
           if (id !== undefined) counter.add(id);
         }

@@ -98,8 +98,8 @@ export function tokenHashes(text: string, out: HashBuffer): number {
   return count;
 }
 
-/** The lower-cased, non-stopword tokens of `text` as strings (for the fitted vocabulary). */
-export function wordTokens(text: string): string[] {
+/** The lower-cased tokens of `text` as strings, stopwords dropped unless kept (for fitted vocabularies). */
+export function wordTokens(text: string, keepStopwords = false): string[] {
   const { word, lower } = tables();
   const out: string[] = [];
   let start = -1;
@@ -110,9 +110,19 @@ export function wordTokens(text: string): string[] {
       if (start < 0) start = i;
     } else if (start >= 0) {
       const token = lowered(text, start, i, lower);
-      if (!ENGLISH_STOPWORD_SET.has(token)) out.push(token);
+      if (keepStopwords || !ENGLISH_STOPWORD_SET.has(token)) out.push(token);
       start = -1;
     }
+  }
+  return out;
+}
+
+/** Word n-grams of `text` for n = 1..ngramMax, the words of an n-gram joined by one space. */
+export function wordNgrams(text: string, ngramMax: number, keepStopwords: boolean): string[] {
+  const words = wordTokens(text, keepStopwords);
+  const out = [...words];
+  for (let n = 2; n <= ngramMax; n++) {
+    for (let i = 0; i + n <= words.length; i++) out.push(words.slice(i, i + n).join(' '));
   }
   return out;
 }

@@ -19,7 +19,9 @@ async function run(ctx: StageContext): Promise<StageOutcome> {
   if (spec.kind !== 'aggregate') throw new InternalError(`aggregate runner got a ${spec.kind} stage (${spec.key})`);
   const params = spec.params;
 
-  const evaluateKeys = new Set<StageKey>([...params.cells.map((c) => c.evaluate), ...params.mlm.map((c) => c.evaluate)]);
+  const evaluateKeys = new Set<StageKey>(
+    [...params.cells, ...params.mlm, ...(params.references ?? []), ...(params.probes ?? [])].map((c) => c.evaluate),
+  );
   const records = new Map<StageKey, StageRecord>();
   for (const key of evaluateKeys) {
     const parent = ctx.parents[key];
@@ -35,8 +37,9 @@ async function run(ctx: StageContext): Promise<StageOutcome> {
     if (!records.has(c.finetune)) records.set(c.finetune, readStage(spec.storeDir, c.finetune, 'finetune', c.finetune));
   }
 
-  const { cells, mlm } = collectResults(params, (key) => records.get(key));
-  const results = buildResultsFile(params, cells, mlm);
+  const collected = collectResults(params, (key) => records.get(key));
+  const { cells, mlm } = collected;
+  const results = buildResultsFile(params, collected);
   await writeFileAtomic(join(ctx.workDir, RESULTS_FILE), JSON.stringify(results, null, 2) + '\n');
 
   const count = (status: string) => cells.filter((c) => c.status === status).length;
@@ -48,6 +51,8 @@ async function run(ctx: StageContext): Promise<StageOutcome> {
       cells_dropped: count('dropped'),
       resamples: cells.reduce((s, c) => s + c.resamples, 0),
       mlm_cells: mlm.length,
+      ...(collected.references.length > 0 ? { reference_cells: collected.references.length } : {}),
+      ...(collected.probes.length > 0 ? { probe_cells: collected.probes.length } : {}),
     },
     details: { results: RESULTS_FILE },
   };

@@ -2,6 +2,7 @@
  * The evaluate stage. `classifier`: scores a finetune stage's best-on-dev model on the task's
  * dev/test splits (accuracy, micro-F1, macro-F1, per-class F1, confusion matrix) and writes
  * work/predictions.jsonl. `mlm`: held-out masked-LM loss and perplexity of a model on a corpus.
+ * `reference` and `probe`: the linear classifiers of src/stages/reference.ts and probe.ts.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -21,6 +22,8 @@ import { evaluateMlm } from '../train/mlm/evaluate.ts';
 import { maxSequenceLength } from '../train/model/config.ts';
 import { buildModel, disposeModel } from '../train/model/model.ts';
 import { backendDetails, savedOutcome, saveOutcome, startRuntime, type TrainingRuntime } from '../train/stage-support.ts';
+import { evaluateProbe } from './probe.ts';
+import { evaluateReference } from './reference.ts';
 import type { StageContext, StageOutcome, StageRunner } from './types.ts';
 
 const evalBatchSize = 32;
@@ -99,8 +102,13 @@ async function run(ctx: StageContext): Promise<StageOutcome> {
   const done = savedOutcome(ctx.workDir);
   if (done !== null) return done;
   const params = ctx.spec.params as EvaluateParams;
+  // The reference row needs no model, so it starts no TF.js backend.
+  if (params.target === 'reference') return saveOutcome(ctx.workDir, await evaluateReference(ctx, params));
   const runtime = await startRuntime(ctx);
-  const outcome = params.target === 'classifier' ? await evaluateClassifier(ctx, params, runtime) : await evaluateMlmStage(ctx, params, runtime);
+  const outcome =
+    params.target === 'classifier' ? await evaluateClassifier(ctx, params, runtime)
+    : params.target === 'probe' ? await evaluateProbe(ctx, params, runtime)
+    : await evaluateMlmStage(ctx, params, runtime);
   return saveOutcome(ctx.workDir, outcome);
 }
 

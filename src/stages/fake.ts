@@ -186,8 +186,14 @@ const kindRuns: Record<Exclude<StageKind, 'aggregate'>, (ctx: StageContext, s: F
       await writeFile(join(ctx.workDir, 'predictions.jsonl'), '');
       return { metrics: { mlm_loss: loss, perplexity: Math.exp(loss), masked_tokens: 1000 } };
     }
-    const splits = params?.splits ?? ['dev', 'test'];
+    const splits = params?.target === 'classifier' ? params.splits : ['dev', 'test'];
     const metrics: Record<string, number> = {};
+    if (params?.target === 'probe') {
+      for (const pooling of ['mean', 'cls']) {
+        for (const split of splits) for (const m of ['accuracy', 'micro_f1', 'macro_f1']) metrics[`${pooling}_${split}_${m}`] = unit(state.digest, `${pooling}:${split}:${m}`);
+      }
+      return { metrics };
+    }
     const perClassF1: Record<string, Record<string, number>> = {};
     for (const split of splits) {
       for (const m of ['accuracy', 'micro_f1', 'macro_f1']) metrics[`${split}_${m}`] = unit(state.digest, `${split}:${m}`);

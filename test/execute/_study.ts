@@ -49,6 +49,9 @@ function yamlOf(shape: StudyShape): string {
     'arms:',
     ...arms,
     `finetune: { lr: 1.0e-4, epochs: 1, max_seq_length: 32, seeds: [${(shape.seeds ?? [1]).join(', ')}] }`,
+    // The executor's tests count stages: keep the report's linear rows out of them.
+    'reference: false',
+    'probe: false',
     '',
   ].join('\n');
 }

@@ -8,6 +8,8 @@ import type {
   ArmSpec,
   BaseSpec,
   CorpusDef,
+  ProbeSpec,
+  ReferenceSpec,
   Experiment,
   ExperimentSpec,
   FinetuneSpec,
@@ -62,6 +64,7 @@ export const finetune = (seeds = [1, 2, 3], lr = 2e-5): FinetuneSpec => ({
   patience: 2,
   dropout: 0.1,
   maxSeqLength: 64,
+  groupByLength: false,
   clipNorm: 1,
   seeds,
   degenerate: { policy: 'resample', threshold: 'chance', maxResamples: 2 },
@@ -129,6 +132,8 @@ export interface SpecInput {
   base?: BaseSpec;
   finetune?: FinetuneSpec;
   mlmEvaluation?: CorpusDef[];
+  reference?: ReferenceSpec | null;
+  probe?: ProbeSpec | null;
 }
 
 export function spec(input: SpecInput): ExperimentSpec {
@@ -139,6 +144,9 @@ export function spec(input: SpecInput): ExperimentSpec {
     arms: input.arms,
     finetune: input.finetune ?? finetune(),
     mlmEvaluation: input.mlmEvaluation ?? [],
+    // Off unless a test asks: the plans these fixtures snapshot predate both rows.
+    reference: input.reference ?? null,
+    probe: input.probe ?? null,
   };
 }
 

@@ -7,8 +7,8 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { FinetuneSpec, HeldOutSpec, MaskingSpec, OptimSpec } from '../../src/config/types.ts';
-import type { AggregateParams, MlmCell, ModelInit, Plan, ResultCell, Stage, StageKey, TaskInput } from '../../src/plan/types.ts';
+import type { HeldOutSpec, MaskingSpec, OptimSpec } from '../../src/config/types.ts';
+import type { AggregateParams, FinetuneHparams, MlmCell, ProbeCell, ReferenceCell, ModelInit, Plan, ResultCell, Stage, StageKey, TaskInput } from '../../src/plan/types.ts';
 import { runner } from '../../src/stages/aggregate.ts';
 import type { StageContext, StageMetricsFile, StageReporter, StageSpec } from '../../src/stages/types.ts';
 
@@ -25,7 +25,7 @@ const optim: OptimSpec = {
   warmup: { ratio: 0.06 }, decay: 'linear', batchSize: 8, gradAccum: 1, budget: { maxSteps: 100 }, clipNorm: 1,
 };
 const heldOut: HeldOutSpec = { fraction: 0.05, maxDocs: 100, everySteps: 50 };
-const hparams: Omit<FinetuneSpec, 'seeds'> = {
+const hparams: FinetuneHparams = {
   lr: 2e-5, headLr: null, weightDecay: 0.1, beta1: 0.9, beta2: 0.98, eps: 1e-6, warmupRatio: 0.06, decay: 'linear',
   epochs: 3, batchSize: 8, gradAccum: 1, patience: 3, dropout: 0.1, maxSeqLength: 64, clipNorm: 1,
   degenerate: { policy: 'resample', threshold: 'chance', maxResamples: 2 },
@@ -78,7 +78,8 @@ export interface Fixture {
  * `overlapCorpora`: extra corpora the base model is MLM-evaluated on, with their text written to
  * the temp dir (or, for `lines: null`, a path that does not exist), for the domain-similarity section.
  */
-export function makeFixture(opts: { partial: boolean; points?: string[]; overlapCorpora?: Array<{ name: string; lines: string[] | null }> }): Fixture {
+/** `linear`: a reference stage per task, a probe per arm and task, and the claim DAPT > base. */
+export function makeFixture(opts: { partial: boolean; points?: string[]; overlapCorpora?: Array<{ name: string; lines: string[] | null }>; linear?: boolean }): Fixture {
   const storeDir = mkdtempSync(join(tmpdir(), 'dapt-report-'));
   const points = opts.points ?? ['default'];
   const stages: Stage[] = [];
@@ -135,14 +136,40 @@ export function makeFixture(opts: { partial: boolean; points?: string[]; overlap
     }
   });
 
+  const references: ReferenceCell[] = [];
+  const probes: ProbeCell[] = [];
+  const classifier = { cGrid: [1], classWeight: 'balanced' as const, maxIterations: 10, gradTolerance: 1e-6 };
+  if (opts.linear) {
+    for (const [task, metric] of Object.entries(TASKS)) {
+      const key = `ref-${task}`;
+      add({ kind: 'evaluate', key, parents: [], title: `evaluate reference ${task}`, params: { target: 'reference', task: taskInput(task), metric, features: { ngramMax: 2, maxFeatures: 100 }, classifier } });
+      writeStage(storeDir, key, { kind: 'evaluate', title: key, metrics: { wall_seconds: 1, [`dev_${metric}`]: 0.7, [`test_${metric}`]: 0.65, c: 10 }, details: {}, backend: 'none' });
+      references.push({ experiment: 'demo', point: points[0]!, task, metric, evaluate: key });
+      for (const arm of ARMS) {
+        const probe = `probe-${arm}-${task}`;
+        const init = arm === 'dapt' ? { from: 'stage' as const, stage: PRETRAIN } : base;
+        add({ kind: 'evaluate', key: probe, parents: arm === 'dapt' ? [PRETRAIN] : [], title: `evaluate probe ${task} [${arm}]`, params: { target: 'probe', init, task: taskInput(task), metric, maxSeqLength: 64, classifier } });
+        const lift = arm === 'dapt' ? 0.05 : 0;
+        writeStage(storeDir, probe, { kind: 'evaluate', title: probe, metrics: { wall_seconds: 3, [`mean_dev_${metric}`]: 0.5 + lift, [`mean_test_${metric}`]: 0.45 + lift, mean_c: 1, [`cls_dev_${metric}`]: 0.4, [`cls_test_${metric}`]: 0.35 + lift / 2, cls_c: 0.1 }, details: {}, backend: 'wasm' });
+        probes.push({ experiment: 'demo', point: points[0]!, arm, task, metric, evaluate: probe });
+      }
+    }
+  }
   const params: AggregateParams = {
     experiment: 'demo',
     baselineArm: 'roberta',
     cells,
     mlm,
     targets: { roberta: { chemprot: { mean: 81.9, std: 1.0 } }, dapt: { chemprot: { mean: 84.2, std: 0.2 } } },
+    ...(opts.linear
+      ? {
+          references,
+          probes,
+          claims: Object.keys(TASKS).map((task) => ({ point: points[0]!, task, claim: 'DAPT > base' as const, better: 'dapt', worse: 'roberta', relation: '>' as const })),
+        }
+      : {}),
   };
-  const parents = [...cells.map((c) => c.evaluate), ...mlm.map((m) => m.evaluate)];
+  const parents = [...cells.map((c) => c.evaluate), ...mlm.map((m) => m.evaluate), ...references.map((r) => r.evaluate), ...probes.map((p) => p.evaluate)];
   add({ kind: 'aggregate', key: AGGREGATE, parents, title: 'aggregate demo', params });
   const plan: Plan = {
     formatVersion: 1,

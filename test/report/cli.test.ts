@@ -119,13 +119,14 @@ describe('dapt report', () => {
     const md = await readFile(join(dir, 'out/report.md'), 'utf8');
     // Paired test: d = [.10,.07,.16] → mean .11, deviations -.01,-.04,.05 → var .0042/2, sd .0458258, se .0264575, t = 4.16, df 2,
     // p = 1 − t/√(2+t²) = 1 − 4.1576/√19.2857 = 0.0533.
-    assert.match(md, /\| dapt \| acl \| test \| \+11\.0 \| 3 \(1, 2, 3\) \| 4\.16 \| 2 \| 0\.053 \|/);
+    // MDE: d_z for n = 3 at power 0.8 is 3.264 (statsmodels TTestPower), × sd .0458258 = .1496 → ±15.0.
+    assert.match(md, /\| dapt \| acl \| test \| \+11\.0 \| ±15\.0 \| 3 \(1, 2, 3\) \| 4\.16 \| 2 \| 0\.053 \|/);
     assert.match(md, new RegExp(`\\| \`run-${cells.find((c) => c.arm === 'dapt' && c.seed === 2)!.evaluate}\` \\|`));
   });
 
   const errors: Array<{ name: string; args: string[]; message: RegExp }> = [
     { name: 'no file', args: ['report'], message: /give at least one experiment file/ },
-    { name: 'unknown format', args: ['report', 'tiny.yaml', '--format', 'pdf'], message: /--format must be one of md, html, latex/ },
+    { name: 'unknown format', args: ['report', 'tiny.yaml', '--format', 'pdf'], message: /--format must be one of md, html, latex, json/ },
     { name: 'missing store', args: ['report', 'tiny.yaml', '--store', 'nowhere'], message: /run store not found: .*nowhere/ },
   ];
   for (const e of errors) {

@@ -57,9 +57,11 @@ describe('report of a finished run', () => {
     // Wilcoxon W+ = 6 of n = 3, p = 2/8 = 0.250.
     const caption = 'Differences from the baseline `roberta`';
     const lines = md.slice(md.indexOf(caption)).split('\n').filter((l) => l.startsWith('| dapt |'));
-    assert.deepEqual(lines[1]?.split(' | ').slice(1, 10), ['chemprot', 'test', '+2.7', '3 (1, 2, 3)', '2.22', '2', '0.157', '6.0 (n=3)', '0.250']);
+    // MDE = d_z × sd with d_z = 3.264 for 3 pairs at power 0.8, α = .05 (statsmodels TTestPower): 3.264 × .0208167 = ±6.8.
+    // Wilcoxon with 3 pairs cannot go below p = 0.25, so no p is printed.
+    assert.deepEqual(lines[1]?.split(' | ').slice(1, 11), ['chemprot', 'test', '+2.7', '±6.8', '3 (1, 2, 3)', '2.22', '2', '0.157', '6.0 (n=3)', 'n/a (n<6)']);
     // acl test: d = [.06,.05,.10] → mean .07, sd √(1.4e-3/2) = .0264575, t = √21 = 4.58, p = 1 − √(21/23) = 0.0445.
-    assert.deepEqual(lines[3]?.split(' | ').slice(1, 8), ['acl', 'test', '+7.0', '3 (1, 2, 3)', '4.58', '2', '0.044']);
+    assert.deepEqual(lines[3]?.split(' | ').slice(1, 9), ['acl', 'test', '+7.0', '±8.6', '3 (1, 2, 3)', '4.58', '2', '0.044']);
   });
 
   it('reports MLM losses, compute, resampled seeds and provenance', () => {
@@ -130,10 +132,11 @@ describe('report of an unfinished run', () => {
     const lines = md.slice(md.indexOf('Differences from the baseline')).split('\n').filter((l) => l.startsWith('| dapt | acl |'));
     // dev: shared seeds {2,3}: d = [.69−.65, .71−.63] = [.04,.08] → Δ +6.0, sd .0282843, se .02, t = 3.00, df 1,
     // p = 2·atan(1/3)/π = 0.205; Wilcoxon over 2 positive pairs: W+ = 3, p = 2/4 = 0.5.
-    assert.deepEqual(lines[0]?.split(' | ').slice(1, 10), ['acl', 'dev', '+6.0', '2 (2, 3) ‡', '3.00', '1', '0.205', '3.0 (n=2)', '0.500']);
+    // MDE with 2 pairs: d_z = 11.55 (statsmodels) × .0282843 = ±32.7.
+    assert.deepEqual(lines[0]?.split(' | ').slice(1, 11), ['acl', 'dev', '+6.0', '±32.7', '2 (2, 3) ‡', '3.00', '1', '0.205', '3.0 (n=2)', 'n/a (n<6)']);
     // test: only seed 2 is shared: Δ = .69 − .64 = +5.0 and no test.
     const test = lines[1]?.split(' | ') ?? [];
-    assert.deepEqual(test.slice(1, 10), ['acl', 'test', '+5.0', '1 (2) ‡', '—', '—', '—', '—', '—']);
+    assert.deepEqual(test.slice(1, 11), ['acl', 'test', '+5.0', '—', '1 (2) ‡', '—', '—', '—', '—', '—']);
     assert.match(lines[1] ?? '', /n<2: no test/);
   });
 });
@@ -183,7 +186,8 @@ describe('report with a dropped seed', () => {
     assert.equal(mdRow(md, 'Results', 'dapt')[2], '83.5 ± 2.1 (2/3)‡');
     // Shared seeds {2,3}: d = [.01,.05] → Δ +3.0, sd .0282843, se .02, t = 1.50, df 1, p = 2·atan(1/1.5)/π = 0.374.
     const line = md.split('\n').find((l) => l.startsWith('| dapt | chemprot | test |')) ?? '';
-    assert.deepEqual(line.split(' | ').slice(3, 8), ['+3.0', '2 (2, 3) ‡', '1.50', '1', '0.374']);
+    // MDE with 2 pairs: d_z = 11.55 × .0282843 = ±32.7.
+    assert.deepEqual(line.split(' | ').slice(3, 9), ['+3.0', '±32.7', '2 (2, 3) ‡', '1.50', '1', '0.374']);
     assert.match(md, /- dapt \/ chemprot seed 1: dropped/);
     // Its scores stay visible in the provenance table: dev .83, test .80.
     assert.match(md, /\| default \| dapt \| chemprot \| 1 \| 83\.0 \| 80\.0 \| dropped \|/);

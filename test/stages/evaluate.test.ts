@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import type { EvaluateParams, FinetuneParams } from '../../src/plan/types.ts';
@@ -49,5 +49,64 @@ describe('evaluate stage', () => {
     assert.deepEqual(Object.keys(outcome.metrics).sort(), ['masked_tokens', 'mlm_loss', 'perplexity']);
     assert.ok(outcome.metrics.masked_tokens! > 0);
     assert.ok(Math.abs(outcome.metrics.perplexity! - Math.exp(outcome.metrics.mlm_loss!)) < 1e-6 * outcome.metrics.perplexity!);
+  });
+
+  /** A task whose label is carried by one planted word among filler words. */
+  function writePlantedTask(taskDir: string): string {
+    mkdirSync(taskDir, { recursive: true });
+    const filler = ['the', 'model', 'data', 'results', 'we', 'show', 'that', 'method', 'work', 'paper', 'task', 'text'];
+    let n = 0;
+    for (const [split, size] of [['train', 60], ['dev', 20], ['test', 30]] as const) {
+      const lines = Array.from({ length: size }, () => {
+        const label = n % 3 === 0 ? 'uses' : n % 3 === 1 ? 'extends' : 'background';
+        const signal = { uses: 'employ', extends: 'build', background: 'prior' }[label];
+        const words = Array.from({ length: 8 }, (_, j) => filler[(n * 5 + j * 7) % filler.length]!);
+        words.splice(n % 8, 0, signal);
+        n++;
+        return JSON.stringify({ text: words.join(' '), label });
+      });
+      writeFileSync(join(taskDir, `${split}.jsonl`), lines.join('\n') + '\n');
+    }
+    return taskDir;
+  }
+
+  it('reference: TF-IDF + logistic regression finds a planted word, C picked on dev, no model needed', async () => {
+    const task = writePlantedTask(join(dir, 'planted'));
+    const params: EvaluateParams = {
+      target: 'reference',
+      task: { content: taskId, labelled: null, dedupeTrain: false },
+      metric: 'macro_f1',
+      features: { ngramMax: 2, maxFeatures: 1000 },
+      classifier: { cGrid: [0.01, 1, 100], classWeight: 'balanced', maxIterations: 300, gradTolerance: 1e-6 },
+    };
+    const run = () => evaluate.run(stageContext(join(dir, `ref-${Math.random()}`), { kind: 'evaluate', params }, { [taskId]: { kind: 'task', dir: task } }));
+    const outcome = await run();
+    assert.equal(outcome.metrics.test_macro_f1, 1);
+    assert.equal(outcome.metrics.dev_accuracy, 1);
+    assert.ok([0.01, 1, 100].includes(outcome.metrics.c!));
+    const details = outcome.details as { grid: Array<{ c: number; dev: number }> };
+    assert.deepEqual(details.grid.map((g) => g.c), [0.01, 1, 100]);
+    // Deterministic: a second run gives the same numbers.
+    assert.deepEqual((await run()).metrics, outcome.metrics);
+  });
+
+  it('probe: frozen [CLS] and mean-pooled features of a pretrained model, each with its own C', async () => {
+    const task = writeToyTask(join(dir, 'probe-task'));
+    const ckpt = join(dir, 'base');
+    const params: EvaluateParams = {
+      target: 'probe',
+      init: { from: 'checkpoint', content: ckptId },
+      task: { content: taskId, labelled: null, dedupeTrain: false },
+      metric: 'accuracy',
+      maxSeqLength: 32,
+      classifier: { cGrid: [0.1, 10], classWeight: 'balanced', maxIterations: 200, gradTolerance: 1e-6 },
+    };
+    const inputs = { [taskId]: { kind: 'task' as const, dir: task }, [ckptId]: { kind: 'checkpoint' as const, dir: ckpt } };
+    const outcome = await evaluate.run(stageContext(join(dir, 'probe'), { kind: 'evaluate', params }, inputs));
+    const names = ['mean', 'cls'].flatMap((p) => [`${p}_c`, ...['dev', 'test'].flatMap((s) => ['accuracy', 'micro_f1', 'macro_f1'].map((m) => `${p}_${s}_${m}`))]).sort();
+    assert.deepEqual(Object.keys(outcome.metrics).sort(), names);
+    for (const [k, v] of Object.entries(outcome.metrics)) if (!k.endsWith('_c')) assert.ok(v >= 0 && v <= 1, k);
+    // The toy labels follow the words, which the frozen features carry: better than chance.
+    assert.ok(outcome.metrics.mean_test_accuracy! > 0.6, `mean-pooled probe test accuracy ${outcome.metrics.mean_test_accuracy}`);
   });
 });

@@ -6,8 +6,8 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { ArchitectureSpec, FinetuneSpec, HeldOutSpec, MaskingSpec, OptimSpec } from '../../src/config/types.ts';
-import type { InputLocation } from '../../src/plan/types.ts';
+import type { ArchitectureSpec, HeldOutSpec, MaskingSpec, OptimSpec } from '../../src/config/types.ts';
+import type { FinetuneHparams, InputLocation } from '../../src/plan/types.ts';
 import type { StageContext, StageReporter, StageSpec } from '../../src/stages/types.ts';
 import { initBackend } from '../../src/train/backend/index.ts';
 import { saveHfCheckpoint } from '../../src/train/checkpoint/hf-dir.ts';
@@ -175,7 +175,7 @@ export function writeToyTask(dir: string, sizes = { train: 48, dev: 16, test: 16
   return dir;
 }
 
-export function toyFinetune(overrides: Partial<Omit<FinetuneSpec, 'seeds'>> = {}): Omit<FinetuneSpec, 'seeds'> {
+export function toyFinetune(overrides: Partial<FinetuneHparams> = {}): FinetuneHparams {
   return {
     lr: 5e-3,
     headLr: null,

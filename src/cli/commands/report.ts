@@ -6,7 +6,7 @@ import { prepareStudy } from '../../execute/prepare.ts';
 import { type ReportFormat, generateReport } from '../../report/index.ts';
 import type { Command } from '../types.ts';
 
-const formats: ReportFormat[] = ['md', 'html', 'latex'];
+const formats: ReportFormat[] = ['md', 'html', 'latex', 'json'];
 const DEFAULT_STORE = 'runs';
 
 async function isDirectory(path: string): Promise<boolean> {
@@ -21,7 +21,7 @@ export const report: Command = {
   name: 'report',
   usage:
     `report FILE… [--store DIR] [--data-root DIR] [--out DIR] [--format ${formats.join('|')}]\n\n` +
-    'Writes report.md and a self-contained report.html (default <store>/reports/<experiment>/) from the\n' +
+    'Writes report.md, a self-contained report.html and report.json (default <store>/reports/<experiment>/) from the\n' +
     'stages that are done; a partial report says which results are missing. Without --format the\n' +
     'terminal table is printed; --format prints that rendering on stdout instead (latex: the results\n' +
     'tables in booktabs, also written to report.tex), with the file paths on stderr.',
@@ -58,7 +58,11 @@ export const report: Command = {
       return 0;
     }
     if (format === 'latex') io.stdout.write(result.latex ?? '');
-    else for (const r of result.reports) io.stdout.write(await readFile(format === 'md' ? r.markdownPath : r.htmlPath, 'utf8'));
+    else if (format === 'json') {
+      // One JSON document on stdout: the report itself, or an array of them for several files.
+      const docs = await Promise.all(result.reports.map((r) => readFile(r.jsonPath, 'utf8')));
+      io.stdout.write(docs.length === 1 ? docs[0]! : `[\n${docs.map((d) => d.trimEnd()).join(',\n')}\n]\n`);
+    } else for (const r of result.reports) io.stdout.write(await readFile(format === 'md' ? r.markdownPath : r.htmlPath, 'utf8'));
     io.stderr.write(`${paths}\n`);
     return 0;
   },

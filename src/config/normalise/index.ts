@@ -1,6 +1,6 @@
 /** A valid raw document (one sweep point) to the ExperimentSpec the planner consumes. */
 import { dirname, resolve } from 'node:path';
-import { BUILTIN_ARCHITECTURE, BUILTIN_DEGENERATE, BUILTIN_FINETUNE, BUILTIN_TOKENIZER } from '../builtins.ts';
+import { BUILTIN_ARCHITECTURE, BUILTIN_DEGENERATE, BUILTIN_FINETUNE, BUILTIN_LINEAR_CLASSIFIER, BUILTIN_REFERENCE, BUILTIN_TOKENIZER } from '../builtins.ts';
 import { armEntries, armTasks, resolveItem } from '../phaseItems.ts';
 import type {
   ArchitectureSpec,
@@ -11,7 +11,10 @@ import type {
   ExecutionSpec,
   ExperimentSpec,
   FinetuneSpec,
+  LinearClassifierSettings,
   PaperTarget,
+  ProbeSpec,
+  ReferenceSpec,
   TaskDef,
   TokenizerTrainSpec,
 } from '../types.ts';
@@ -116,10 +119,34 @@ function finetune(doc: Raw): FinetuneSpec {
     patience: Number(f.patience),
     dropout: Number(f.dropout),
     maxSeqLength: Number(f.max_seq_length),
+    groupByLength: f.group_by_length === true,
     clipNorm: f.clip_norm === null ? null : Number(f.clip_norm),
     seeds: list(f.seeds).map(Number),
     degenerate: degenerate(f.degenerate),
   };
+}
+
+function linearClassifier(o: Raw): LinearClassifierSettings {
+  return {
+    cGrid: (Array.isArray(o.c) ? o.c : BUILTIN_LINEAR_CLASSIFIER.c).map(Number),
+    classWeight: BUILTIN_LINEAR_CLASSIFIER.class_weight,
+    maxIterations: BUILTIN_LINEAR_CLASSIFIER.max_iterations,
+    gradTolerance: BUILTIN_LINEAR_CLASSIFIER.grad_tolerance,
+  };
+}
+
+/** `reference:` — on unless `false`. */
+function reference(doc: Raw): ReferenceSpec | null {
+  if (doc.reference === false) return null;
+  const o = rec(doc.reference);
+  return { ngramMax: int(o.ngram_max) ?? BUILTIN_REFERENCE.ngram_max, maxFeatures: int(o.max_features) ?? BUILTIN_REFERENCE.max_features, classifier: linearClassifier(o) };
+}
+
+/** `probe:` — on unless `false`; texts cut like fine-tuning's unless said otherwise. */
+function probe(doc: Raw, finetuneSpec: FinetuneSpec): ProbeSpec | null {
+  if (doc.probe === false) return null;
+  const o = rec(doc.probe);
+  return { maxSeqLength: int(o.max_seq_length) ?? finetuneSpec.maxSeqLength, classifier: linearClassifier(o) };
 }
 
 function arms(doc: Raw, taskNames: string[]): ArmSpec[] {
@@ -135,13 +162,16 @@ function arms(doc: Raw, taskNames: string[]): ArmSpec[] {
 export function normalisePoint(doc: Raw, base: BaseSpec): ExperimentSpec {
   const cs = corpora(doc);
   const ts = tasks(doc);
+  const ft = finetune(doc);
   return {
     corpora: cs,
     tasks: ts,
     base,
     arms: arms(doc, Object.keys(ts)),
-    finetune: finetune(doc),
+    finetune: ft,
     mlmEvaluation: list(doc.mlm_evaluation).map((c) => cs[String(c)]!),
+    reference: reference(doc),
+    probe: probe(doc, ft),
   };
 }
 

@@ -6,11 +6,26 @@
 import type { PaperTarget } from '../../config/types.ts';
 import type { ExperimentData } from '../collect.ts';
 import { type Block, type TableBlock, heading, list, paragraph, slug } from '../document.ts';
-import { delta, meanStd, pValue, seedList, stat } from '../format.ts';
+import { delta, meanStd, pValue, score, seedList, stat } from '../format.ts';
 import { SPLITS } from '../summarise.ts';
+import { WILCOXON_MIN_PAIRS } from '../verdicts.ts';
 import type { CellResult, Comparison, Summary } from '../types.ts';
 
 const SEEDS_DIFFER = '‡';
+export const REFERENCE_ROW = 'reference (TF-IDF + LR)';
+
+/** The reference row of the main table: one score per task and split, no spread (it is deterministic). */
+function referenceRow(data: ExperimentData, point: string, tasks: readonly string[], withPaper: ReadonlySet<string>): string[] | null {
+  const refs = data.references.filter((r) => r.point === point);
+  if (refs.length === 0) return null;
+  const row = [REFERENCE_ROW];
+  for (const task of tasks) {
+    const r = refs.find((x) => x.task === task);
+    for (const split of SPLITS) row.push(r === undefined ? 'n/a' : r.score[split] === null ? '—' : score(r.score[split]!));
+    if (withPaper.has(task)) row.push('');
+  }
+  return row;
+}
 const DEV_FROM_FINETUNE = '†';
 
 /** Paper targets are declared in percent (the schema says so), like our ×100 scores. */
@@ -65,12 +80,20 @@ export function resultsTable(data: ExperimentData, point: string): TableBlock {
     }
     return row;
   });
+  const reference = referenceRow(data, point, tasks, withPaper);
+  if (reference !== null) rows.push(reference);
+  const ranOut = data.convergence.filter((c) => c.point === point && c.ranOut > 0);
   const metrics = [...new Set(tasks.map((t) => data.cells.find((c) => c.task === t)?.metric).filter(Boolean))].join(', ');
   const notes = [
     `Mean ± sample standard deviation (n−1) over fine-tuning seeds of the task's metric (${metrics}) ×100; (n/N) = seeds with a result / seeds planned. n/a = the arm is not fine-tuned on the task.`,
   ];
   if (withPaper.size > 0) notes.push("paper = the paper's RoBERTa numbers (Gururangan et al., 2020) as declared in the experiment file, mean ± std; not produced by this run.");
   if (anyDiffer) notes.push(`${SEEDS_DIFFER} the seeds with a result differ from the baseline's, so the two means are over different seeds; the paired comparison below uses only the shared seeds.`);
+  if (reference !== null) notes.push(`${REFERENCE_ROW} = the non-neural floor: TF-IDF over word n-grams + class-balanced logistic regression, C picked on dev; deterministic, so one number.`);
+  if (ranOut.length > 0) {
+    const which = ranOut.map((c) => `${c.arm} / ${c.task} ${c.ranOut} of ${c.runs}`).join('; ');
+    notes.push(`Not converged (every epoch used, early stopping never ended the run; see "Fine-tuning convergence"): ${which}.`);
+  }
   if (anyDevOnly) notes.push(`${DEV_FROM_FINETUNE} includes dev scores taken from the finetune stage (best epoch on dev) because its evaluate stage has not run yet.`);
   return { kind: 'table', id: `results-${slug(point)}`, caption: `Results${pointTitle(data, point)}`, header, rows, notes };
 }
@@ -83,7 +106,8 @@ function testCells(c: Comparison): string[] {
     t ? String(t.df) : '—',
     t ? pValue(t.p) : '—',
     w ? `${stat(w.wPlus, 1)} (n=${w.n})` : '—',
-    w ? pValue(w.p) : '—',
+    // With fewer than 6 pairs the exact test cannot go below 0.0625: a p-value would only mislead.
+    w ? (w.n < WILCOXON_MIN_PAIRS ? `n/a (n<${WILCOXON_MIN_PAIRS})` : pValue(w.p)) : '—',
   ];
 }
 
@@ -96,6 +120,7 @@ export function deltasTable(data: ExperimentData, point: string): TableBlock {
       c.task,
       c.split,
       c.meanDiff === null ? '—' : delta(c.meanDiff),
+      c.mde == null ? '—' : `±${score(c.mde)}`,
       `${c.sharedSeeds.length} (${seedList(c.sharedSeeds)})${c.seedsDiffer ? ` ${SEEDS_DIFFER}` : ''}`,
       ...testCells(c),
       c.note ?? '',
@@ -104,13 +129,14 @@ export function deltasTable(data: ExperimentData, point: string): TableBlock {
     kind: 'table',
     id: `deltas-${slug(point)}`,
     caption: `Differences from the baseline \`${data.params.baselineArm}\`${pointTitle(data, point)}`,
-    header: ['Arm', 'Task', 'Split', 'Δ ×100', 'Shared seeds', 't', 'df', 'p (t)', 'W+', 'p (W)', 'Note'],
-    align: ['l', 'l', 'l', 'r', 'l', 'r', 'r', 'r', 'r', 'r', 'l'],
+    header: ['Arm', 'Task', 'Split', 'Δ ×100', 'MDE ×100', 'Shared seeds', 't', 'df', 'p (t)', 'W+', 'p (W)', 'Note'],
+    align: ['l', 'l', 'l', 'r', 'r', 'l', 'r', 'r', 'r', 'r', 'r', 'l'],
     rows,
     notes: [
-      'Δ = mean over the shared seeds of (arm − baseline). t, df, p (t): paired t-test on those differences (Student-t, two-sided). ' +
+      'Δ = mean over the shared seeds of (arm − baseline). MDE = the smallest |Δ| the paired t-test detects with power 0.8 at α = 0.05 (two-sided) ' +
+        'at the observed spread of the differences (noncentral t); a |Δ| below it is within noise. t, df, p (t): paired t-test on those differences (Student-t, two-sided). ' +
         'W+, p (W): exact Wilcoxon signed-rank test (zero differences dropped, n = non-zero pairs, two-sided). ' +
-        `With few seeds both tests have little power; the smallest two-sided Wilcoxon p with n pairs is 2/2^n. ${SEEDS_DIFFER} = the arm's seeds differ from the baseline's.`,
+        `The smallest two-sided Wilcoxon p with n pairs is 2/2^n, so with fewer than ${WILCOXON_MIN_PAIRS} pairs it cannot reach 0.05 and no p is printed (n/a). ${SEEDS_DIFFER} = the arm's seeds differ from the baseline's.`,
     ],
   };
 }

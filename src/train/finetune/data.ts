@@ -41,6 +41,25 @@ export function encodeExamples(examples: readonly TaskExample[], labels: readonl
   };
 }
 
+/** Batches per length-sorted group, as Hugging Face's LengthGroupedSampler (mega-batches of 50). */
+const GROUP_BATCHES = 50;
+
+/**
+ * `order` (a shuffle) cut into groups of GROUP_BATCHES batches, each group sorted by length,
+ * longest first: batches hold similar lengths, so padding nearly vanishes, while which examples
+ * meet in a group stays random. Stable within equal lengths, so the result is deterministic.
+ */
+export function lengthGroupedOrder(order: Uint32Array, ids: readonly Int32Array[], batchSize: number): Uint32Array {
+  const out = new Uint32Array(order.length);
+  const group = GROUP_BATCHES * batchSize;
+  for (let from = 0; from < order.length; from += group) {
+    const members = Array.from(order.subarray(from, Math.min(order.length, from + group)));
+    members.sort((a, b) => ids[b]!.length - ids[a]!.length);
+    out.set(members, from);
+  }
+  return out;
+}
+
 /** Pads the chosen examples to the longest of them. */
 export function assembleClassBatch(ex: ClassExamples, indices: readonly number[], padId: number, robertaPaddingIdx: number | null): ClassBatch {
   const batchSize = indices.length;

@@ -5,7 +5,8 @@
  * with a derived seed, up to maxResamples times). Checkpoints hold the current attempt's
  * weights, moments and best weights, so a resumed run ends exactly as an uninterrupted one.
  */
-import type { FinetuneSpec, Metric } from '../../config/types.ts';
+import type { Metric } from '../../config/types.ts';
+import type { FinetuneParams } from '../../plan/types.ts';
 import { InterruptedError } from '../../errors.ts';
 import type { TensorMap } from '../checkpoint/safetensors.ts';
 import { loadCheckpoint, saveCheckpoint } from '../checkpoint/training-state.ts';
@@ -16,7 +17,8 @@ import type { TrainOps } from '../ops/types.ts';
 import { lrMultiplier } from '../optim/lr-schedule.ts';
 import { hashKey, permutation, rngFor, Stream } from '../rng.ts';
 import { createFinetuneStep, type ClassBatch } from '../step.ts';
-import { assembleClassBatch, type ClassExamples } from './data.ts';
+import { assembleClassBatch, lengthGroupedOrder, type ClassExamples } from './data.ts';
+import { observeDev, shouldStop } from './early-stopping.ts';
 import { predictClasses } from './predict.ts';
 import { yieldToEventLoop } from '../yield.ts';
 
@@ -37,7 +39,7 @@ export interface FinetuneJob {
   /** Labels dev gold indices refer to (classifier labels first). */
   devLabels: string[];
   metric: Metric;
-  hparams: Omit<FinetuneSpec, 'seeds'>;
+  hparams: FinetuneParams['hparams'];
   seed: number;
   layout: { padId: number; robertaPaddingIdx: number | null };
   checkpointDir: string;
@@ -141,8 +143,9 @@ export async function runFinetuning(job: FinetuneJob): Promise<FinetuneResult> {
 
   try {
     for (;;) {
-      while (state.epoch < hp.epochs && !(hp.patience > 0 && state.badEpochs >= hp.patience)) {
-        const order = permutation(n, rngFor(state.attemptSeed, Stream.finetuneShuffle, state.epoch));
+      while (state.epoch < hp.epochs && !shouldStop(state, hp.patience)) {
+        const shuffled = permutation(n, rngFor(state.attemptSeed, Stream.finetuneShuffle, state.epoch));
+        const order = hp.groupByLength ? lengthGroupedOrder(shuffled, job.train.ids, hp.batchSize) : shuffled;
         while (state.stepInEpoch < stepsPerEpoch) {
           await yieldToEventLoop();
           if (job.signal.aborted) {
@@ -177,11 +180,10 @@ export async function runFinetuning(job: FinetuneJob): Promise<FinetuneResult> {
               const score = scoreClassification(devGold, dev.predicted, job.devLabels)[job.metric];
               state.devHistory.push(score);
               point[`dev_${job.metric}`] = score;
-              if (state.best === null || score > state.best.score) {
-                state.best = { score, epoch: state.epoch + 1 };
-                state.badEpochs = 0;
-                bestWeights = await exportWeights(model);
-              } else state.badEpochs++;
+              const { tracker, improved } = observeDev(state, score, state.epoch + 1);
+              state.best = tracker.best;
+              state.badEpochs = tracker.badEpochs;
+              if (improved) bestWeights = await exportWeights(model);
               state.epoch++;
               state.stepInEpoch = 0;
             }

@@ -89,6 +89,8 @@ async function realStudy(t: TestContext): Promise<TinyStudy> {
       'arms:',
       '  baseline: []',
       'finetune: { lr: 5.0e-3, epochs: 1, batch_size: 8, max_seq_length: 16, seeds: [1] }',
+      'reference: false',
+      'probe: false',
       '',
     ].join('\n'),
   );

@@ -3,6 +3,7 @@
 #include <node_api.h>
 #include <limits.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include "args.h"
 #include "attention.h"
@@ -30,6 +31,13 @@ static napi_value number(napi_env env, double x) {
   napi_value r;
   napi_create_double(env, x, &r);
   return r;
+}
+
+static napi_value out_of_memory(napi_env env, const char *kernel) {
+  char message[128];
+  snprintf(message, sizeof message, "dapt native kernel %s: out of memory for its scratch buffers", kernel);
+  napi_throw_error(env, "DAPT_NATIVE_MEMORY", message);
+  return NULL;
 }
 
 /* The body reads its sizes and tensors into locals through the checking macros, then `RUN`
@@ -102,7 +110,10 @@ KERNEL(segment_sum, "segmentSum", 6, {
 KERNEL(sum_squares, "sumSquares", 2, {
   const size_t n = COUNT(1);
   const float *x = F32(0, n);
-  RETURN_NUMBER(dapt_sum_squares(x, n))
+  double total = 0.0;
+  if (a.failed) return NULL;
+  if (dapt_sum_squares(x, n, &total) != 0) return out_of_memory(env, "sumSquares");
+  return number(env, total);
 })
 KERNEL(adamw, "adamw", 13, {
   const size_t n = COUNT(4);
@@ -120,7 +131,9 @@ KERNEL(layernorm_bwd, "layerNormBwd", 10, {
   const size_t rows = COUNT(8), cols = COUNT(9), n = MUL(rows, cols);
   const float *dy = F32(0, n), *x = F32(1, n), *gamma = F32(2, cols), *mean = F32(3, rows), *rstd = F32(4, rows);
   float *dx = F32(5, n), *dgamma = F32(6, cols), *dbeta = F32(7, cols);
-  RUN(dapt_layernorm_bwd(dy, x, gamma, mean, rstd, dx, dgamma, dbeta, rows, cols))
+  if (a.failed) return NULL;
+  if (dapt_layernorm_bwd(dy, x, gamma, mean, rstd, dx, dgamma, dbeta, rows, cols) != 0) return out_of_memory(env, "layerNormBwd");
+  return undefined(env);
 })
 KERNEL(softmax_xent_fwd, "softmaxXentFwd", 5, {
   const size_t rows = COUNT(3), cols = COUNT(4);
@@ -223,8 +236,7 @@ KERNEL(attention_fwd, "attentionFwd", 15, {
   float *lse = F32(4, bns), *ctx = F32(5, bsh);
   if (!blas_loaded(&a)) return NULL;
   if (dapt_attention_fwd(q, k, v, mask, lse, ctx, &sh) != 0) {
-    napi_throw_error(env, "DAPT_NATIVE_MEMORY", "dapt native kernel attentionFwd: out of memory");
-    return NULL;
+    return out_of_memory(env, "attentionFwd");
   }
   return undefined(env);
 })
@@ -238,8 +250,7 @@ KERNEL(attention_bwd, "attentionBwd", 18, {
   float *dq = F32(6, bsh), *dk = F32(7, bsh), *dv = F32(8, bsh);
   if (!blas_loaded(&a)) return NULL;
   if (dapt_attention_bwd(dctx, q, k, v, mask, lse, dq, dk, dv, &sh) != 0) {
-    napi_throw_error(env, "DAPT_NATIVE_MEMORY", "dapt native kernel attentionBwd: out of memory");
-    return NULL;
+    return out_of_memory(env, "attentionBwd");
   }
   return undefined(env);
 })

@@ -9,15 +9,11 @@
 #include <omp.h>
 #define DAPT_THREAD() omp_get_thread_num()
 #define DAPT_NTHREADS() omp_get_num_threads()
-#define DAPT_MAX_THREADS_NOW() omp_get_max_threads()
 #else
 #define DAPT_THREAD() 0
 #define DAPT_NTHREADS() 1
-#define DAPT_MAX_THREADS_NOW() 1
 #endif
 
-/* Upper bound on threads the kernels use (partial-sum arrays are this long). */
-#define DAPT_MAX_THREADS 64
 /* Below this many elements a kernel runs on one thread: waking the pool costs more. */
 #define DAPT_PAR_MIN 32768
 

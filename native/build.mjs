@@ -1,4 +1,7 @@
-// Builds dapt's optional native kernels (native/build/Release/dapt_native.node) with node-gyp.
+// Builds dapt's optional native kernels with node-gyp, twice (binding.gyp): dapt_native.node for
+// a portable x86-64-v2 baseline that every cluster node runs, and dapt_native_avx2.node, which
+// src/train/kernels/native/load.ts loads instead only on a CPU with AVX2 and FMA. So an addon built
+// on a login node never dies with SIGILL on an older compute node.
 // `--optional` (the npm install hook) never fails the install: without a C toolchain dapt runs
 // on plain wasm and says so. OpenBLAS is not needed to build; it is loaded at run time if present.
 import { spawnSync } from 'node:child_process';

@@ -14,6 +14,8 @@ extern dapt_sgemm_fn dapt_sgemm;
  * OpenBLAS reads OPENBLAS_CORETYPE when loaded, so set it before the first call. */
 const char *dapt_blas_load(int threads, const char **library, const char **core);
 int dapt_cpu_has_avx512(void);
+/* What the `avx2` build of the kernels needs (x86-64-v3); the baseline build is x86-64-v2. */
+int dapt_cpu_has_avx2_fma(void);
 void dapt_blas_set_threads(int threads);
 /* While kernels call BLAS from several threads of their own, BLAS must not spawn more. */
 void dapt_blas_single_threaded(int single);

@@ -1,4 +1,5 @@
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 #include "kernels.h"
 #include "parallel.h"
@@ -64,22 +65,23 @@ void dapt_col_sum(const float *restrict x, float *restrict out, size_t rows, siz
   }
 }
 
-double dapt_sum_squares(const float *x, size_t n) {
-  double partial[DAPT_MAX_THREADS];
-  int used = 1;
-#pragma omp parallel if (n > DAPT_PAR_MIN) num_threads(DAPT_MAX_THREADS_NOW() < DAPT_MAX_THREADS ? DAPT_MAX_THREADS_NOW() : DAPT_MAX_THREADS)
-  {
-    const int t = DAPT_THREAD(), nt = DAPT_NTHREADS();
-    if (t == 0) used = nt;
-    const size_t lo = DAPT_SPLIT_LO(n, t, nt), hi = DAPT_SPLIT_LO(n, t + 1, nt);
+int dapt_sum_squares(const float *x, size_t n, double *out) {
+  const size_t chunks = (n + DAPT_CHUNK_ELEMS - 1) / DAPT_CHUNK_ELEMS;
+  double *partial = malloc((chunks > 0 ? chunks : 1) * sizeof(double));
+  if (partial == NULL) return -1;
+#pragma omp parallel for schedule(static) if (n > DAPT_PAR_MIN)
+  for (size_t c = 0; c < chunks; c++) {
+    const size_t lo = c * DAPT_CHUNK_ELEMS, hi = lo + DAPT_CHUNK_ELEMS < n ? lo + DAPT_CHUNK_ELEMS : n;
     double s = 0.0;
 #pragma omp simd reduction(+ : s)
     for (size_t i = lo; i < hi; i++) s += (double)x[i] * x[i];
-    partial[t] = s;
+    partial[c] = s;
   }
   double total = 0.0;
-  for (int t = 0; t < used; t++) total += partial[t];
-  return total;
+  for (size_t c = 0; c < chunks; c++) total += partial[c];
+  free(partial);
+  *out = total;
+  return 0;
 }
 
 void dapt_adamw(float *p, const float *g, float *m, float *v, size_t n, float lr, float b1, float b2, float eps,

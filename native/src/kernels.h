@@ -13,14 +13,15 @@ void dapt_col_sum(const float *restrict x, float *restrict out, size_t rows, siz
 void dapt_transpose(const float *restrict x, float *restrict y, size_t batch, size_t rows, size_t cols);
 void dapt_segment_sum(const float *restrict x, const int32_t *restrict ids, float *restrict out, size_t n, size_t width,
                       size_t segments);
-double dapt_sum_squares(const float *x, size_t n);
+/* Σ x² in double; the kernels that return int give -1 when out of memory. */
+int dapt_sum_squares(const float *x, size_t n, double *out);
 void dapt_adamw(float *p, const float *g, float *m, float *v, size_t n, float lr, float b1, float b2, float eps,
                 float wd, float bc1, float bc2, float gscale);
 
 void dapt_layernorm_fwd(const float *x, const float *gamma, const float *beta, float *y, float *mean, float *rstd,
                         size_t rows, size_t cols, float eps);
-void dapt_layernorm_bwd(const float *dy, const float *x, const float *gamma, const float *mean, const float *rstd,
-                        float *dx, float *dgamma, float *dbeta, size_t rows, size_t cols);
+int dapt_layernorm_bwd(const float *dy, const float *x, const float *gamma, const float *mean, const float *rstd,
+                       float *dx, float *dgamma, float *dbeta, size_t rows, size_t cols);
 
 /* Mean cross-entropy over rows; keeps each row's log-sum-exp for the backward pass. */
 double dapt_softmax_xent_fwd(const float *logits, const int32_t *labels, float *lse, size_t rows, size_t cols);

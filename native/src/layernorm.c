@@ -24,20 +24,19 @@ void dapt_layernorm_fwd(const float *x, const float *gamma, const float *beta, f
   }
 }
 
-/* dx = rstd · (g·dy − mean(g·dy) − x̂·mean(g·dy·x̂)); dgamma = Σ dy·x̂; dbeta = Σ dy. Column sums
- * are accumulated per thread over a fixed row range, then added in thread order. */
-void dapt_layernorm_bwd(const float *dy, const float *x, const float *gamma, const float *mean, const float *rstd,
-                        float *dx, float *dgamma, float *dbeta, size_t rows, size_t cols) {
-  const int max_threads = DAPT_MAX_THREADS_NOW() < DAPT_MAX_THREADS ? DAPT_MAX_THREADS_NOW() : DAPT_MAX_THREADS;
-  float *partials = calloc((size_t)max_threads * 2 * cols, sizeof(float));
-  int used = 1;
-#pragma omp parallel if (rows * cols > DAPT_PAR_MIN) num_threads(max_threads)
-  {
-    const int t = DAPT_THREAD(), nt = DAPT_NTHREADS();
-    if (t == 0) used = nt;
-    float *lg = partials + (size_t)t * 2 * cols;
+/* dx = rstd · (g·dy − mean(g·dy) − x̂·mean(g·dy·x̂)); dgamma = Σ dy·x̂; dbeta = Σ dy. The column
+ * sums are accumulated per chunk of DAPT_CHUNK_ROWS rows, then added in chunk order. */
+int dapt_layernorm_bwd(const float *dy, const float *x, const float *gamma, const float *mean, const float *rstd,
+                       float *dx, float *dgamma, float *dbeta, size_t rows, size_t cols) {
+  const size_t chunks = (rows + DAPT_CHUNK_ROWS - 1) / DAPT_CHUNK_ROWS;
+  float *partials = calloc((chunks > 0 ? chunks : 1) * 2 * cols, sizeof(float));
+  if (partials == NULL) return -1;
+#pragma omp parallel for schedule(static) if (rows * cols > DAPT_PAR_MIN)
+  for (size_t chunk = 0; chunk < chunks; chunk++) {
+    float *lg = partials + chunk * 2 * cols;
     float *lb = lg + cols;
-    for (size_t r = DAPT_SPLIT_LO(rows, t, nt); r < DAPT_SPLIT_LO(rows, t + 1, nt); r++) {
+    const size_t end = (chunk + 1) * DAPT_CHUNK_ROWS < rows ? (chunk + 1) * DAPT_CHUNK_ROWS : rows;
+    for (size_t r = chunk * DAPT_CHUNK_ROWS; r < end; r++) {
       const float *dyr = dy + r * cols;
       const float *xr = x + r * cols;
       float *dxr = dx + r * cols;
@@ -59,12 +58,13 @@ void dapt_layernorm_bwd(const float *dy, const float *x, const float *gamma, con
   }
   memset(dgamma, 0, cols * sizeof(float));
   memset(dbeta, 0, cols * sizeof(float));
-  for (int t = 0; t < used; t++) {
-    const float *lg = partials + (size_t)t * 2 * cols;
+  for (size_t chunk = 0; chunk < chunks; chunk++) {
+    const float *lg = partials + chunk * 2 * cols;
     for (size_t c = 0; c < cols; c++) {
       dgamma[c] += lg[c];
       dbeta[c] += lg[cols + c];
     }
   }
   free(partials);
+  return 0;
 }

@@ -3,31 +3,24 @@
 #include "parallel.h"
 #include "vmath.h"
 
+/* Rows in parallel; the loss is then summed over rows in row order, whatever the thread count. */
 double dapt_softmax_xent_fwd(const float *logits, const int32_t *labels, float *lse, size_t rows, size_t cols) {
-  double partial[DAPT_MAX_THREADS];
-  int used = 1;
-  const int max_threads = DAPT_MAX_THREADS_NOW() < DAPT_MAX_THREADS ? DAPT_MAX_THREADS_NOW() : DAPT_MAX_THREADS;
-#pragma omp parallel if (rows * cols > DAPT_PAR_MIN) num_threads(max_threads)
-  {
-    const int t = DAPT_THREAD(), nt = DAPT_NTHREADS();
-    if (t == 0) used = nt;
-    double total = 0.0;
-    for (size_t r = DAPT_SPLIT_LO(rows, t, nt); r < DAPT_SPLIT_LO(rows, t + 1, nt); r++) {
-      const float *lr = logits + r * cols;
-      float mx = lr[0];
+#pragma omp parallel for schedule(static) if (rows * cols > DAPT_PAR_MIN)
+  for (size_t r = 0; r < rows; r++) {
+    const float *lr = logits + r * cols;
+    float mx = lr[0];
 #pragma omp simd reduction(max : mx)
-      for (size_t c = 1; c < cols; c++) mx = lr[c] > mx ? lr[c] : mx;
-      float s = 0.0f;
+    for (size_t c = 1; c < cols; c++) mx = lr[c] > mx ? lr[c] : mx;
+    float s = 0.0f;
 #pragma omp simd reduction(+ : s)
-      for (size_t c = 0; c < cols; c++) s += dapt_expf(lr[c] - mx);
-      lse[r] = mx + logf(s);
-      const int32_t y = labels[r];
-      if (y >= 0 && (size_t)y < cols) total += (double)lse[r] - lr[y];
-    }
-    partial[t] = total;
+    for (size_t c = 0; c < cols; c++) s += dapt_expf(lr[c] - mx);
+    lse[r] = mx + logf(s);
   }
   double total = 0.0;
-  for (int t = 0; t < used; t++) total += partial[t];
+  for (size_t r = 0; r < rows; r++) {
+    const int32_t y = labels[r];
+    if (y >= 0 && (size_t)y < cols) total += (double)lse[r] - logits[r * cols + (size_t)y];
+  }
   return total / (double)rows;
 }
 

@@ -1,5 +1,6 @@
 /** The scheduler's decisions, with stages run in-process by the fake trainer. */
 import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
 import { test } from 'node:test';
 import { stagePaths } from '../../src/execute/layout.ts';
 import { tryAcquireLock } from '../../src/execute/lock.ts';
@@ -9,6 +10,7 @@ import { runStageProcess } from '../../src/execute/stage-process.ts';
 import { forcedStages } from '../../src/execute/force.ts';
 import type { ExecEvent } from '../../src/execute/types.ts';
 import type { Plan } from '../../src/plan/types.ts';
+import { untilChanged } from '../_until.ts';
 import { inProcessExecutor, withEnv } from './_in-process.ts';
 import { count, planOf, readMarker, stageOf, tinyStudy, type TinyStudy } from './_study.ts';
 
@@ -113,12 +115,16 @@ test('--force re-runs the matched stages and everything downstream, nothing else
 
 test('interrupt: running stages checkpoint and stop, nothing new starts, the next run resumes', async (t) => {
   const study = await tinyStudy(t, { arms: [], seeds: [1] });
-  withEnv(t, { DAPT_FAKE_MARKER: study.marker, DAPT_FAKE_STEPS: '20', DAPT_FAKE_STEP_MS: '20' });
+  // Enough steps that the stage is still running when its first step's progress is seen.
+  withEnv(t, { DAPT_FAKE_MARKER: study.marker, DAPT_FAKE_STEPS: '500', DAPT_FAKE_STEP_MS: '20' });
   const plan = await planOf(study);
   const finetune = stageOf(plan, 'finetune');
+  const paths = stagePaths(study.store, finetune.key);
+  const stepped = async () => ((JSON.parse(await readFile(paths.progress, 'utf8').catch(() => '{}')) as { done?: number }).done ?? 0) >= 1;
   const { s } = scheduler(study, plan, {
     onEvent: (e) => {
-      if (e.type === 'state' && e.stage.key === finetune.key && e.state === 'running') setTimeout(() => s.interrupt(), 150);
+      // interrupt once a step is checkpointed, so the next run has something to resume from
+      if (e.type === 'state' && e.stage.key === finetune.key && e.state === 'running') void untilChanged(paths.dir, stepped).then(() => s.interrupt());
     },
   });
   const result = await s.run();
@@ -142,10 +148,18 @@ test('a stage locked by another run is waited for; when that run finishes it, it
   await mkdir(paths.dir, { recursive: true });
   const other = await tryAcquireLock(paths.lock);
   assert.ok(other.acquired);
-  const { s, executor, events } = scheduler(study, plan);
+  const events: ExecEvent[] = [];
+  let sawLock: () => void = () => undefined;
+  const locked = new Promise<void>((resolve) => (sawLock = resolve));
+  const { s, executor } = scheduler(study, plan, {
+    onEvent: (e) => {
+      events.push(e);
+      if (e.type === 'state' && e.stage.key === finetune.key && e.state === 'locked') sawLock();
+    },
+  });
   const running = s.run();
-  // "The other run": trains the stage under its lock, then releases it.
-  await new Promise((r) => setTimeout(r, 100));
+  // "The other run": once the scheduler has seen its lock, trains the stage under it, then releases it.
+  await locked;
   const kinds = new Map(plan.stages.map((x) => [x.key, x.kind]));
   await writeStageSpec(buildStageSpec(finetune, kinds, { storeDir: study.store, dataRoot: study.env['DAPT_DATA']!, backend: 'auto', checkpointEverySeconds: 300, trainer: 'fake' }, null));
   const code = await runStageProcess(paths.spec, { print: () => undefined, env: { ...process.env, DAPT_STAGE_LOCK_TOKEN: other.lock.token }, onSignal: () => () => undefined, exitNow: () => undefined });

@@ -2,9 +2,9 @@
 import assert from 'node:assert/strict';
 import { readFile, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, it } from 'node:test';
 import { openRunLogger, openTracking } from '../../src/track/index.ts';
+import { untilChanged } from '../_until.ts';
 import { collectWarnings, tempDir } from './_helpers.ts';
 
 const lines = async (file: string) => (await readFile(file, 'utf8').catch(() => '')).split('\n').filter(Boolean).length;
@@ -14,9 +14,11 @@ describe('RunLogger', () => {
     const store = await tempDir();
     const h = await openTracking({ storeDir: store, env: {} }).startRun({ experiment: 'e', runName: 'r' });
     const logger = openRunLogger(h, { env: {} });
-    const file = join(store, 'mlruns', h.experimentId, h.runId, 'metrics', 'loss');
+    const metricsDir = join(store, 'mlruns', h.experimentId, h.runId, 'metrics');
+    const file = join(metricsDir, 'loss');
     for (let step = 0; step < 5000; step++) logger.metrics(step, { loss: step }, 1_700_000_000_000 + step);
-    for (let i = 0; i < 100 && (await lines(file)) < 5000; i++) await sleep(20);
+    // no flush() here: only the background flush can write these (the runner's timeout bounds the wait)
+    await untilChanged(metricsDir, async () => (await lines(file)) >= 5000);
     assert.equal(await lines(file), 5000, 'written without an explicit flush');
     logger.metrics(5000, { loss: 0 });
     await logger.finish('FINISHED');

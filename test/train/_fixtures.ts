@@ -59,15 +59,15 @@ export function tinyArchitecture(modelType: 'bert' | 'roberta' = 'bert'): Archit
   };
 }
 
-export function tinyConfig(modelType: 'bert' | 'roberta' = 'bert', labels: string[] | null = null): ModelConfig {
+export function tinyConfig(modelType: 'bert' | 'roberta' = 'bert', labels: string[] | null = null, architecture = tinyArchitecture(modelType)): ModelConfig {
   const tok = toyTokenizer(modelType);
-  return { ...configFromArchitecture(tinyArchitecture(modelType), tok.vocabSize, tok.special.pad), labels };
+  return { ...configFromArchitecture(architecture, tok.vocabSize, tok.special.pad), labels };
 }
 
-/** Writes a freshly initialised tiny HF checkpoint directory and returns its path. */
-export async function writeTinyCheckpoint(dir: string, modelType: 'bert' | 'roberta' = 'bert', head: HeadKind = 'mlm', seed = 3): Promise<string> {
+/** Writes a freshly initialised tiny HF checkpoint directory (or one of `architecture`) and returns its path. */
+export async function writeTinyCheckpoint(dir: string, modelType: 'bert' | 'roberta' = 'bert', head: HeadKind = 'mlm', seed = 3, architecture = tinyArchitecture(modelType)): Promise<string> {
   await initBackend('wasm');
-  const config = tinyConfig(modelType, head === 'classifier' ? ['neg', 'pos'] : null);
+  const config = tinyConfig(modelType, head === 'classifier' ? ['neg', 'pos'] : null, architecture);
   const { model } = buildModel(config, head, null, seed);
   await saveHfCheckpoint(dir, model, toyTokenizer(modelType), 32);
   disposeModel(model);

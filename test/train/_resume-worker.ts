@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { runner as finetune } from '../../src/stages/finetune.ts';
 import { runner as pretrain } from '../../src/stages/pretrain.ts';
+import { currentBackend } from '../../src/train/backend/index.ts';
 import { stageContext } from './_fixtures.ts';
 
 const [kind, stageDir, setupFile] = process.argv.slice(2) as ['pretrain' | 'finetune', string, string];
@@ -25,6 +26,7 @@ ctx.reporter.progress = (done, total, info) => {
 try {
   const outcome = await (kind === 'pretrain' ? pretrain : finetune).run(ctx);
   process.stdout.write(`outcome ${JSON.stringify(outcome.metrics)}\n`);
+  process.stdout.write(`backend ${JSON.stringify(currentBackend())}\n`);
 } catch (e) {
   if ((e as { code?: string }).code !== 'DAPT_INTERRUPTED') throw e;
   process.stdout.write('interrupted\n');

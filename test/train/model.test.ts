@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import * as tf from '@tensorflow/tfjs-core';
+import { resolveDataRoot } from '../../src/config/index.ts';
 import { initBackend } from '../../src/train/backend/index.ts';
 import { loadHfCheckpoint } from '../../src/train/checkpoint/hf-dir.ts';
 import { readSafetensors } from '../../src/train/checkpoint/safetensors.ts';
@@ -17,6 +19,7 @@ import { getTrainOps } from '../../src/train/ops/index.ts';
 import type { TrainOps } from '../../src/train/ops/types.ts';
 import { inputTensors } from '../../src/train/step.ts';
 import { tokenizeDocuments } from '../../src/train/tokenize/token-cache.ts';
+import { exercised, skipOrFail } from '../_required.ts';
 import { tempDir, tinyConfig, writeTinyCheckpoint } from './_fixtures.ts';
 
 // State-dict keys and shapes as HF's modeling_bert.py / modeling_roberta.py define them
@@ -196,12 +199,17 @@ describe('save → load', () => {
   });
 });
 
-const miniDir = '/work/shared/models/bert-mini-general';
-describe('bert-mini-general (the shared HF checkpoint)', { skip: existsSync(miniDir) ? false : `${miniDir} is absent on this machine` }, () => {
-  it('loads every tensor, tokenizes as its README says and scores its held-out text near the reported loss', async () => {
+// The shared data pack, found as the project finds it (DAPT_DATA, else ../shared/data beside the
+// checkout); its models/ sit beside data/, as the experiments' `../../shared/models/...` assume.
+const dataRoot = resolveDataRoot({ env: process.env, cwd: fileURLToPath(new URL('../../', import.meta.url)) });
+const miniDir = join(dirname(dataRoot), 'models', 'bert-mini-general');
+describe('bert-mini-general (the shared HF checkpoint)', () => {
+  it('loads every tensor, tokenizes as its README says and scores its held-out text near the reported loss', async (t) => {
+    if (!existsSync(miniDir)) return skipOrFail(t, 'the shared checkpoint', `${miniDir} is absent (set DAPT_DATA to the data pack)`);
     const ckpt = loadHfCheckpoint(miniDir);
     assert.equal(ckpt.weights.size, 74);
     const { model, report } = buildModel(ckpt.config, 'mlm', ckpt.weights, 0);
+    t.after(() => disposeModel(model));
     assert.deepEqual(report, { initialised: [], unused: [] });
     const tok = ckpt.tokenizer;
     assert.deepEqual(tok.special, { pad: 0, unk: 1, cls: 2, sep: 3, mask: 4 });
@@ -209,13 +217,13 @@ describe('bert-mini-general (the shared HF checkpoint)', { skip: existsSync(mini
     assert.deepEqual(tok.encodeForClassification('Hello [MASK]', 16)[0], 2);
     assert.equal(tok.encode('[MASK]')[0], 4);
     // README: held-out MLM loss 6.60 on the last 200 articles of general.part-004.txt
-    const corpus = '/work/shared/data/corpora/general.part-004.txt';
-    if (!existsSync(corpus)) return;
+    const corpus = join(dataRoot, 'corpora', 'general.part-004.txt');
+    if (!existsSync(corpus)) return skipOrFail(t, 'the shared general corpus', `${corpus} is absent`);
     const lines = readFileSync(corpus, 'utf8').split('\n').filter((l) => l.trim() !== '');
     const docs = await tokenizeDocuments(tok, lines.slice(-200).slice(0, 4));
     const examples = buildExamples(docs, 'packed', 128, { cls: 2, sep: 3, specialMask: tok.specialMask });
     const score = await evaluateMlm(ops, model, { ...examples, count: Math.min(8, examples.count) }, maskVocabulary(4, tok.specialMask, tok.wordStart), { padId: 0, robertaPaddingIdx: null }, 1, 8);
     assert.ok(score.loss > 5.6 && score.loss < 7.6, `held-out loss ${score.loss} is far from the README's 6.60`);
-    disposeModel(model);
+    exercised('shared data pack (bert-mini-general, general corpus)');
   });
 });

@@ -1,44 +1,15 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { FinetuneParams, PretrainParams } from '../../src/plan/types.ts';
 import { runner as finetune } from '../../src/stages/finetune.ts';
+import { runWorker } from './_run-worker.ts';
 import { cycleDocs, stageContext, tempDir, toyFinetune, toyHeldOut, toyMasking, toyOptim, writeCorpus, writeTinyCheckpoint, writeToyTask } from './_fixtures.ts';
 
-const worker = join(dirname(fileURLToPath(import.meta.url)), '_resume-worker.ts');
 const corpusId = 'c'.repeat(64);
 const ckptId = 'd'.repeat(64);
 const taskId = 't'.repeat(64);
-
-/** Runs the worker; with `killAt`, sends `signal` (SIGKILL) once it reports that step. Resolves with its stdout. */
-function runWorker(kind: string, stageDir: string, setup: string, killAt?: number, signal: 'SIGKILL' | 'SIGTERM' = 'SIGKILL'): Promise<{ out: string; killed: boolean }> {
-  return new Promise((resolve, reject) => {
-    const env = { ...process.env, RESUME_WORKER_SIGNALS: signal === 'SIGTERM' ? '1' : '0' };
-    const child = spawn(process.execPath, ['--import', 'tsx', worker, kind, stageDir, setup], { stdio: ['ignore', 'pipe', 'pipe'], env });
-    let out = '';
-    let err = '';
-    let killed = false;
-    child.stdout.on('data', (d: Buffer) => {
-      out += d.toString();
-      const m = /progress (\d+)\n$/.exec(out);
-      if (killAt !== undefined && !killed && m && Number(m[1]) >= killAt) {
-        killed = true;
-        child.kill(signal);
-      }
-    });
-    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code, signal) => {
-      if (killed && signal === 'SIGKILL') resolve({ out, killed });
-      else if (killed && code === 0 && /interrupted\n$/.test(out)) resolve({ out, killed });
-      else if (code === 0) resolve({ out, killed });
-      else reject(new Error(`worker exited with ${code ?? signal}: ${err.slice(-2000)}`));
-    });
-  });
-}
 
 const outcomeOf = (out: string): Record<string, number> => JSON.parse(/outcome (.*)\n/.exec(out)![1]!) as Record<string, number>;
 const curveLosses = (workDir: string) =>

@@ -2,15 +2,15 @@
  * The multi-threaded (XNNPACK thread pool) build of the wasm backend, which the package disables
  * in Node: its pthread workers are started from `blob:` URLs that Node's worker_threads cannot
  * load. Here the build is instantiated with its worker script written to a file. This relies on
- * package internals, so it is used only with the exact version it was written for.
+ * package internals, which setUpWasm's version gate (tfjs-version.ts) checks before calling here.
  */
 import { createRequire } from 'node:module';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
+import { TFJS_INTERNALS_VERSION } from './tfjs-version.ts';
 
-const SUPPORTED_VERSION = '4.22.0';
 const require = createRequire(import.meta.url);
 
 interface ThreadedModule {
@@ -24,7 +24,7 @@ function workerFile(pkgDir: string): string {
   const { wasmWorkerContents } = require(join(pkgDir, 'wasm-out', 'tfjs-backend-wasm-threaded-simd.worker.js')) as { wasmWorkerContents: string };
   // as the package does before making its blob: keep "\n" escapes inside string literals
   const contents = wasmWorkerContents.replace(/\n/g, '\\n');
-  const dir = join(tmpdir(), `dapt-tfjs-wasm-${SUPPORTED_VERSION}`);
+  const dir = join(tmpdir(), `dapt-tfjs-wasm-${TFJS_INTERNALS_VERSION}`);
   const file = join(dir, 'threaded-simd.worker.cjs');
   if (existsSync(file) && readFileSync(file, 'utf8') === contents) return file;
   mkdirSync(dir, { recursive: true });
@@ -40,8 +40,6 @@ function workerFile(pkgDir: string): string {
  */
 export async function useThreadedWasm(threads: number): Promise<string | null> {
   const pkgDir = dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json'));
-  const version = (require(join(pkgDir, 'package.json')) as { version: string }).version;
-  if (version !== SUPPORTED_VERSION) return `the multi-threaded wasm build is only wired up for @tensorflow/tfjs-backend-wasm ${SUPPORTED_VERSION} (found ${version})`;
   if (typeof SharedArrayBuffer === 'undefined') return 'this Node has no SharedArrayBuffer, so the wasm backend runs single-threaded';
   const factoryPath = join(pkgDir, 'wasm-out', 'tfjs-backend-wasm-threaded-simd.js');
   const factory = require(factoryPath) as (config: Record<string, unknown>) => Promise<ThreadedModule>;

@@ -4,6 +4,7 @@ import { availableParallelism } from 'node:os';
 import * as tf from '@tensorflow/tfjs-core';
 import { loadNative } from '../kernels/native/load.ts';
 import { registerWasmTrainingKernels } from '../kernels/register-wasm.ts';
+import { assertTfjsInternals } from './tfjs-version.ts';
 import { guardHeap, type WasmAllocator } from './wasm-heap-guard.ts';
 import { releaseWorkers, useThreadedWasm } from './wasm-threads.ts';
 
@@ -15,6 +16,7 @@ export interface WasmSetup {
 }
 
 export async function setUpWasm(): Promise<WasmSetup> {
+  await assertTfjsInternals();
   const wasm = await import('@tensorflow/tfjs-backend-wasm');
   const threads = nativeThreads();
   const native = loadNative(threads);

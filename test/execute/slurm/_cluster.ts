@@ -1,8 +1,8 @@
 /**
  * A single-node Slurm cluster on localhost for integration tests: munged with its own key and
  * socket, slurmctld and slurmd started with `-f <config>` from a temp directory on free ports, and
- * `SLURM_CONF` for the client commands. Installs Slurm from Debian when it is missing and it can
- * (root, apt-get); otherwise the caller skips with the reason returned. Everything started here
+ * `SLURM_CONF` for the client commands. Installs nothing (.ci/run installs Slurm and munge): where
+ * they are missing the caller skips, or fails under DAPT_TEST_REQUIRE=1. Everything started here
  * is stopped (by the pids in its pid files) and removed in `t.after`, even when a test fails.
  */
 import { randomBytes } from 'node:crypto';
@@ -21,7 +21,6 @@ export interface TestCluster {
 }
 
 const COMMANDS = ['munged', 'slurmctld', 'slurmd', 'sbatch', 'squeue', 'scontrol', 'scancel', 'sinfo'];
-const PACKAGES = ['slurmctld', 'slurmd', 'slurm-client', 'munge'];
 
 async function missingCommands(): Promise<string[]> {
   const missing: string[] = [];
@@ -31,19 +30,6 @@ async function missingCommands(): Promise<string[]> {
     if (r.exitCode !== 0) missing.push(c);
   }
   return missing;
-}
-
-async function install(): Promise<string | null> {
-  if (process.getuid?.() !== 0) return 'not root, so Slurm cannot be installed';
-  if ((await execa('sh', ['-c', 'command -v apt-get'], { reject: false })).exitCode !== 0) return 'no apt-get to install Slurm with';
-  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  const apt = (args: string[]) => execa('apt-get', args, { env, reject: false, timeout: 120_000 });
-  let r = await apt(['install', '-y', '--no-install-recommends', ...PACKAGES]);
-  if (r.exitCode !== 0) {
-    await apt(['update']);
-    r = await apt(['install', '-y', '--no-install-recommends', ...PACKAGES]);
-  }
-  return r.exitCode === 0 ? null : `apt-get install ${PACKAGES.join(' ')} failed: ${String(r.stderr).trim().split('\n').slice(-3).join(' ')}`;
 }
 
 function freePort(): Promise<number> {
@@ -83,12 +69,8 @@ async function tail(path: string): Promise<string> {
 
 /** Starts the cluster, or returns why it cannot run here (the caller skips). */
 export async function startCluster(t: TestContext): Promise<TestCluster | string> {
-  let missing = await missingCommands();
-  if (missing.length) {
-    const failed = await install();
-    missing = await missingCommands();
-    if (missing.length) return `Slurm is not installed (${missing.join(', ')} missing) and ${failed ?? 'installing it did not provide them'}`;
-  }
+  const missing = await missingCommands();
+  if (missing.length) return `Slurm is not installed (${missing.join(', ')} missing; Debian: apt-get install slurmctld slurmd slurm-client munge)`;
   if (process.getuid?.() !== 0) return 'slurmd must run as root to start jobs, and this test is not root';
 
   const dir = await mkdtemp(join(tmpdir(), 'dapt-slurm-'));

@@ -1,7 +1,7 @@
 /**
- * The Slurm executor end to end on a real single-node cluster (see _cluster.ts; skipped with the
- * reason where Slurm cannot be installed or started): the same results as the local executor
- * (fake-trainer stages and one real tiny training stage), a failing stage's dependents cancelled
+ * The Slurm executor end to end on a real single-node cluster (see _cluster.ts; where Slurm is not
+ * installed or cannot start, skipped with the reason, or failed under DAPT_TEST_REQUIRE=1): the
+ * same results as the local executor (fake-trainer stages and one real tiny training stage), a failing stage's dependents cancelled
  * by Slurm while independent stages finish, a detached run that a concurrent local run on the
  * same store does not duplicate and that `dapt status` follows and closes, and job-bound locks.
  */
@@ -15,6 +15,7 @@ import { lockStatus, tryAcquireLock } from '../../../src/execute/lock.ts';
 import { withEnv } from '../_in-process.ts';
 import { count, daptBin, finalMetrics, planOf, readMarker, stageOf, startRun, tinyStudy, type TinyStudy } from '../_study.ts';
 import { writeTinyCheckpoint, writeToyTask } from '../../train/_fixtures.ts';
+import { exercised, skipOrFail } from '../../_required.ts';
 import { startCluster, type TestCluster } from './_cluster.ts';
 
 const PROFILE = ['executor: slurm', 'slurm:', '  poll_seconds: 0.3', '  resources:', '    default: { cpus: 1, mem: 300M, time: "10" }', ''].join('\n');
@@ -100,10 +101,8 @@ async function realStudy(t: TestContext): Promise<TinyStudy> {
 // Two subtests at a time: most of each is waiting on Slurm's scheduling and on process start-up.
 test('the Slurm executor on a single-node cluster', { timeout: 240_000, concurrency: 2 }, async (t) => {
   const cluster = await startCluster(t);
-  if (typeof cluster === 'string') {
-    t.skip(`Slurm integration test skipped: ${cluster}`);
-    return;
-  }
+  if (typeof cluster === 'string') return skipOrFail(t, 'the Slurm integration test', cluster);
+  exercised('Slurm (single-node test cluster)');
   const env = cluster.env;
 
   const subtests: Array<Promise<void>> = [];

@@ -2,22 +2,25 @@
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
+import { currentBackend } from '../../../src/train/backend/index.ts';
 import { getTrainOps } from '../../../src/train/ops/index.ts';
 import { referenceOps } from '../../../src/train/ops/reference.ts';
 import type { TrainOps } from '../../../src/train/ops/types.ts';
 import { assertClose, on, setUpBackends } from './_compare.ts';
 import { opCases } from './_cases.ts';
+import { exercised, skipOrFail } from '../../_required.ts';
 
 let ops: TrainOps;
 before(async () => {
   process.env.DAPT_BLAS = '0';
   await setUpBackends();
   ops = getTrainOps();
+  if (ops.name === 'fused-no-blas') exercised('native kernels without BLAS (products on XNNPACK)');
 });
 
 for (const c of opCases) {
   test(`without BLAS, ${c.name}: wasm matches the reference on cpu`, async (t) => {
-    if (ops.name === 'reference') return t.skip('native kernels are not built here');
+    if (ops.name === 'reference') return skipOrFail(t, 'the native kernels', currentBackend()!.notes.join('; ') || 'they did not load');
     assert.equal(ops.name, 'fused-no-blas');
     const expected = await on('cpu', c.compute(referenceOps));
     const actual = await on('wasm', c.compute(ops));

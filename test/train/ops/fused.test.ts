@@ -1,21 +1,26 @@
-import { before, test } from 'node:test';
+import { before, test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
+import { currentBackend } from '../../../src/train/backend/index.ts';
+import { nativeAddon } from '../../../src/train/kernels/native/load.ts';
 import { getTrainOps } from '../../../src/train/ops/index.ts';
 import { referenceOps } from '../../../src/train/ops/reference.ts';
 import type { TrainOps } from '../../../src/train/ops/types.ts';
 import { assertClose, on, randomArray, setUpBackends } from './_compare.ts';
 import { opCases } from './_cases.ts';
+import { exercised, skipOrFail } from '../../_required.ts';
 
 let fused: TrainOps;
 before(async () => {
   await setUpBackends();
   fused = getTrainOps();
+  if (fused.name === 'fused') exercised(`native kernels with OpenBLAS (${nativeAddon()!.variant()} build): ${currentBackend()!.blas}`);
 });
 
-const skipUnlessFused = (t: { skip: (why: string) => void }) => {
-  if (fused.name === 'reference') t.skip('native kernels are not built here (npm run build:native)');
-  return fused.name === 'reference';
+/** The native kernels with OpenBLAS are what this file tests; without them it skips (or fails in CI). */
+const skipUnlessFused = (t: TestContext) => {
+  if (fused.name !== 'fused') skipOrFail(t, 'the native kernels with OpenBLAS', `the ops are '${fused.name}' (${currentBackend()!.notes.join('; ') || 'no reason given'})`);
+  return fused.name !== 'fused';
 };
 
 for (const c of opCases) {
@@ -77,4 +82,10 @@ test('fused kernels give bit-identical results run after run (threads split work
   const first = await on('wasm', compute);
   const second = await on('wasm', compute);
   first.forEach((a, i) => assert.deepEqual(a, second[i], `output ${i}`));
+});
+
+test('the native kernels run their widest build this CPU supports', (t) => {
+  const addon = nativeAddon();
+  if (addon === null) return skipOrFail(t, 'the native kernels', currentBackend()!.notes.join('; ') || 'they did not load');
+  assert.equal(addon.variant(), addon.cpuHasAvx2Fma() ? 'avx2' : 'baseline', currentBackend()!.notes.join('; '));
 });

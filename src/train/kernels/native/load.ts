@@ -5,7 +5,9 @@
  */
 import { createRequire } from 'node:module';
 import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { guardAddon } from './guard.ts';
 
 type Heap = Uint8Array;
 
@@ -32,13 +34,18 @@ export interface NativeAddon {
   loadBlas(threads: number): { ok: true; library: string; core: string } | { ok: false; error: string };
   setThreads(kernels: number, blas: number): void;
   cpuHasAvx512(): boolean;
+  cpuHasAvx2Fma(): boolean;
+  /** Which build this is: `baseline` (x86-64-v2, any node) or `avx2` (x86-64-v3). */
+  variant(): string;
 }
 
 export type NativeStatus =
   | { addon: NativeAddon; blas: { library: string; core: string } | null; notes: string[] }
   | { addon: null; blas: null; notes: string[] };
 
-const addonPath = fileURLToPath(new URL('../../../../native/build/Release/dapt_native.node', import.meta.url));
+const buildDir = fileURLToPath(new URL('../../../../native/build/Release/', import.meta.url));
+const addonPath = join(buildDir, 'dapt_native.node');
+const wideAddonPath = join(buildDir, 'dapt_native_avx2.node');
 
 let status: NativeStatus | null = null;
 
@@ -58,25 +65,57 @@ export function loadNative(threads: number): NativeStatus {
   process.env.OMP_WAIT_POLICY ??= 'PASSIVE';
   let addon: NativeAddon;
   try {
-    addon = createRequire(import.meta.url)(addonPath) as NativeAddon;
+    addon = requireAddon(addonPath);
   } catch (e) {
-    const why = e instanceof Error ? e.message.split('\n')[0] : String(e);
-    return (status = { addon: null, blas: null, notes: [`native kernels failed to load (${why}); rebuild with \`npm run build:native\``] });
+    return (status = { addon: null, blas: null, notes: [`native kernels failed to load (${firstLine(e)}); rebuild with \`npm run build:native\``] });
   }
+  const wide = chooseVariant(addon);
+  addon = wide.addon;
   addon.setThreads(threads, threads);
   if (process.env.DAPT_BLAS === '0') {
-    return (status = { addon, blas: null, notes: ['native BLAS disabled by DAPT_BLAS=0; matrix products run in wasm'] });
+    return (status = { addon, blas: null, notes: [...wide.notes, 'native BLAS disabled by DAPT_BLAS=0; matrix products run in wasm'] });
   }
-  const notes = [chooseOpenBlasCore(addon)].filter((n): n is string => n !== null);
+  const notes = [...wide.notes, chooseOpenBlasCore(addon)].filter((n): n is string => n !== null);
   const blas = addon.loadBlas(threads);
   if (!blas.ok) {
     return (status = {
       addon,
       blas: null,
-      notes: [`no native BLAS (${blas.error}); matrix products run in wasm. Install OpenBLAS (Debian/Ubuntu: apt-get install libopenblas0) for several times the speed`],
+      notes: [...wide.notes, `no native BLAS (${blas.error}); matrix products run in wasm. Install OpenBLAS (Debian/Ubuntu: apt-get install libopenblas0) for several times the speed`],
     });
   }
   return (status = { addon, blas: { library: blas.library, core: blas.core }, notes });
+}
+
+function requireAddon(path: string): NativeAddon {
+  return guardAddon(createRequire(import.meta.url)(path) as NativeAddon);
+}
+
+function firstLine(e: unknown): string {
+  return (e instanceof Error ? e.message : String(e)).split('\n')[0] ?? '';
+}
+
+/**
+ * The baseline build (x86-64-v2) runs on any node of a cluster; the avx2 build (x86-64-v3) is
+ * several times faster in the elementwise kernels but dies with SIGILL on an older CPU, so it is
+ * loaded only when the baseline build, which runs everywhere, reports AVX2 and FMA. Anything
+ * wrong with it leaves the baseline build in use, with a note. DAPT_NATIVE_VARIANT=baseline
+ * forces the baseline build (tests compare the two).
+ */
+function chooseVariant(baseline: NativeAddon): { addon: NativeAddon; notes: string[] } {
+  const requested = process.env.DAPT_NATIVE_VARIANT;
+  if (requested === 'baseline') return { addon: baseline, notes: ['native kernels: baseline build requested by DAPT_NATIVE_VARIANT=baseline'] };
+  if (!baseline.cpuHasAvx2Fma()) {
+    return { addon: baseline, notes: ['this CPU has no AVX2/FMA: the native kernels run their baseline (x86-64-v2) build, which is slower'] };
+  }
+  if (!existsSync(wideAddonPath)) {
+    return { addon: baseline, notes: [`the AVX2 build of the native kernels is missing (${wideAddonPath}); using the slower baseline build. Rebuild with \`npm run build:native\``] };
+  }
+  try {
+    return { addon: requireAddon(wideAddonPath), notes: [] };
+  } catch (e) {
+    return { addon: baseline, notes: [`the AVX2 build of the native kernels failed to load (${firstLine(e)}); using the slower baseline build`] };
+  }
 }
 
 /**

@@ -21,7 +21,7 @@ export type OutboxRecord = RecordCommon &
   (
     | { kind: 'create-run'; experimentName: string; run: Omit<CreateRunRequest, 'experimentId'>; parentRunKey?: string }
     | { kind: 'log-batch'; batch: LogBatch }
-    | { kind: 'update-run'; status: RunStatus; endTime: number }
+    | { kind: 'update-run'; status: RunStatus; endTime: number | null }
     | { kind: 'log-artifact'; localPath: string; artifactPath?: string }
   );
 

@@ -12,7 +12,7 @@ import { collectResults } from './cells.ts';
 import { RESULTS_FILE, readResultsFile } from './results-file.ts';
 import { readStages, stageDir } from './stage-store.ts';
 import { compare, summarise } from './summarise.ts';
-import type { CellResult, Comparison, MlmResult, StageRecord, Summary } from './types.ts';
+import type { CellResult, Comparison, MlmResult, Provenance, StageRecord, Summary } from './types.ts';
 
 export interface ExperimentData {
   experiment: PlannedExperiment;
@@ -48,6 +48,15 @@ function closure(start: StageKey, byKey: Map<StageKey, Stage>, into: Set<StageKe
   }
 }
 
+/**
+ * results.json froze each row's MLflow run when the aggregate ran, possibly a placeholder made
+ * while MLflow was unreachable; the stage store knows the run as it is now.
+ */
+function withCurrentProvenance<T extends { evaluate: Provenance; finetune?: Provenance }>(rows: T[], records: Map<StageKey, StageRecord>): T[] {
+  const now = (p: Provenance): Provenance => records.get(p.stage)?.provenance ?? p;
+  return rows.map((r) => ({ ...r, evaluate: now(r.evaluate), ...(r.finetune ? { finetune: now(r.finetune) } : {}) }));
+}
+
 export function collectExperiment(plan: Plan, experiment: PlannedExperiment, storeDir: string): ExperimentData {
   const byKey = new Map(plan.stages.map((s) => [s.key, s]));
   const aggregateStage = byKey.get(experiment.aggregate);
@@ -72,10 +81,11 @@ export function collectExperiment(plan: Plan, experiment: PlannedExperiment, sto
   const resultsPath = join(stageDir(storeDir, experiment.aggregate), 'work', RESULTS_FILE);
   if (aggregate.done && existsSync(resultsPath)) {
     const results = readResultsFile(resultsPath);
+    const cells = withCurrentProvenance(results.cells, records);
     // Recomputed rather than copied so a report always applies the current statistics code.
     return {
-      experiment, storeDir, params, aggregate, source: 'results.json', cells: results.cells, mlm: results.mlm,
-      summaries: summarise(results.cells), comparisons: compare(results.cells, params.baselineArm),
+      experiment, storeDir, params, aggregate, source: 'results.json', cells, mlm: withCurrentProvenance(results.mlm, records),
+      summaries: summarise(cells), comparisons: compare(cells, params.baselineArm),
       stages, records, armStages, problems,
     };
   }

@@ -9,6 +9,9 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, beforeEach, test } from 'node:test';
 import { stagePaths } from '../../src/execute/layout.ts';
+import { Scheduler } from '../../src/execute/scheduler.ts';
+import { StudyTracker } from '../../src/execute/tracking.ts';
+import { inProcessExecutor, withEnv } from '../execute/_in-process.ts';
 import { cli, planOf, runInProcess, stageOf, startRun, tinyStudy, waitFor, type TinyStudy } from '../execute/_study.ts';
 import { startFakeMlflow, type FakeMlflowServer } from './_mlflow-server.ts';
 
@@ -128,6 +131,40 @@ test('SIGINT, then dapt run again: the stage continues its run, one continuous h
   assert.match(stageRun!.tags.get('dapt.attempt.1') ?? '', /^KILLED: /);
   const updates = server.calls('/api/2.0/mlflow/runs/update').filter((r) => r.body.run_id === stageRun!.info.run_id).map((r) => r.body.status);
   assert.deepEqual(updates, ['KILLED', 'RUNNING', 'FINISHED']);
+});
+
+test('a retry after a failure continues the run, with the failure recorded', async (t) => {
+  const study = await tinyStudy(t, { arms: [], seeds: [1] });
+  const steps = 6;
+  withEnv(t, { DAPT_FAKE_STEPS: String(steps), DAPT_FAKE_FAIL: 'finetune', DAPT_FAKE_FAIL_TIMES: '1' });
+  const plan = await planOf(study);
+  const finetune = stageOf(plan, 'finetune');
+  const warnings: string[] = [];
+  const tracker = await StudyTracker.open({ storeDir: study.store, env: mlflow(), plan, source: 'test', backend: 'fake', cwd: study.dir, onWarning: (m) => warnings.push(m) });
+  const result = await new Scheduler({
+    plan,
+    storeDir: study.store,
+    executor: inProcessExecutor(),
+    slots: { total: 2, heavy: 1 },
+    retry: 1,
+    force: new Set(),
+    verify: false,
+    specDefaults: { storeDir: study.store, dataRoot: study.env['DAPT_DATA']!, backend: 'auto', checkpointEverySeconds: 300, trainer: 'fake' },
+    tracker,
+    onEvent: () => undefined,
+    lockPollMs: 20,
+  }).run();
+  await tracker!.finish('FINISHED');
+  assert.deepEqual(result.failures, []);
+  assert.deepEqual(warnings, []);
+  const [run, ...others] = producing(finetune.key);
+  assert.equal(others.length, 0, 'one run for both attempts');
+  assert.equal(run!.info.status, 'FINISHED');
+  assert.equal(run!.tags.get('dapt.attempt'), '2');
+  assert.match(run!.tags.get('dapt.attempt.1') ?? '', /^FAILED: .*failure injected/);
+  assert.deepEqual(run!.metrics.filter((m) => m.key === 'loss').map((m) => m.step), Array.from({ length: steps }, (_, i) => i + 1));
+  const updates = server.calls('/api/2.0/mlflow/runs/update').filter((r) => r.body.run_id === run!.info.run_id).map((r) => r.body.status);
+  assert.deepEqual(updates, ['FAILED', 'RUNNING', 'FINISHED']);
 });
 
 test('a cached re-run: each result once in a metric search, cache hits link to their producers, the aggregate table is an artifact', async (t) => {

@@ -118,9 +118,11 @@ describe('outbox', () => {
     const producer = runs.find((r) => r.info.run_name === 'producer')!;
     assert.equal(runs.find((r) => r.info.run_name === 'cache hit')!.tags.get('dapt.produced_by_run'), producer.info.run_id);
     // Now that the producer exists, a new link is sent at once, with its real id.
-    const live = await tracking().startRun({ experiment: 'biomed', runName: 'second hit', tags: { 'dapt.produced_by_run': offline.runId } });
+    // (An arm named like a placeholder is just a name.)
+    const live = await tracking().startRun({ experiment: 'biomed', runName: 'second hit', tags: { 'dapt.produced_by_run': offline.runId, 'dapt.arm': 'offline-first' } });
     assert.doesNotMatch(live.runId, /^offline-/);
     assert.equal(server.runs.get(live.runId)!.tags.get('dapt.produced_by_run'), producer.info.run_id);
+    assert.equal(server.runs.get(live.runId)!.tags.get('dapt.arm'), 'offline-first');
   });
 
   it('a resumed run is RUNNING again and keeps its end time until it ends again', async () => {

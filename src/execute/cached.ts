@@ -5,7 +5,6 @@
 import type { Stage, StageKey } from '../plan/types.ts';
 import { stagePaths } from './layout.ts';
 import { readManifest } from './manifest.ts';
-import { readMetricsFile } from './metrics-file.ts';
 import { stageState } from './store.ts';
 import type { StudyTracker } from './tracking.ts';
 
@@ -28,6 +27,5 @@ export async function findDoneStages(storeDir: string, stages: readonly Stage[],
 /** Logs a cached stage as an MLflow child run pointing at the run that produced it. */
 export async function recordCachedStage(tracker: StudyTracker, storeDir: string, stage: Stage): Promise<void> {
   const paths = stagePaths(storeDir, stage.key);
-  const [manifest, metrics] = await Promise.all([readManifest(paths).catch(() => null), readMetricsFile(paths.metrics)]);
-  await tracker.recordCached(stage, manifest, metrics);
+  await tracker.recordCached(stage, await readManifest(paths).catch(() => null));
 }

@@ -7,16 +7,20 @@
  */
 import { mkdir, readFile, rm } from 'node:fs/promises';
 import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
 import { DaptError, isDaptError } from '../errors.ts';
 import type { StageKind } from '../plan/types.ts';
 import { loadRunner } from '../stages/registry.ts';
 import { ProcessStageReporter } from '../stages/reporter.ts';
 import type { StageMetricsFile, StageSpec } from '../stages/types.ts';
-import { openRunLogger, type RunLogger } from '../track/index.ts';
+import { RESULTS_FILE } from '../report/results-file.ts';
+import { openRunLogger, recordedRun, type RunLogger } from '../track/index.ts';
+import { finalMetricPoints } from './final-metrics.ts';
 import { pathsOfStageDir, type StagePaths } from './layout.ts';
 import { adoptLock, describeHolder, tryAcquireLock, type HeldLock } from './lock.ts';
-import { verifyManifest, writeManifest } from './manifest.ts';
+import { verifyManifest, writeManifest, type ProducedBy } from './manifest.ts';
+import { attemptTag } from './resume-run.ts';
 
 export const EXIT_INTERRUPTED = 130;
 const TRACKING_TIMEOUT_MS = 30_000;
@@ -89,6 +93,17 @@ function backendOf(spec: StageSpec, tags: Readonly<Record<string, string>>, deta
   if (tags['dapt.backend']) return tags['dapt.backend'];
   if (typeof details['backend'] === 'string') return details['backend'];
   return spec.kind === 'aggregate' ? 'none' : spec.backend;
+}
+
+/**
+ * The run recorded in the manifest: under its real id if draining the outbox has created it since
+ * the stage started; a placeholder still queued is settled by the next sync (produced-by.ts).
+ */
+async function producedByOf(spec: StageSpec): Promise<ProducedBy | null> {
+  if (!spec.tracking) return null;
+  const { runId, experimentId, uri } = spec.tracking;
+  const run = await recordedRun(spec.storeDir, { runId, experimentId }).catch(() => null);
+  return run?.state === 'logged' ? { runId: run.runId, experimentId: run.experimentId, uri } : { runId, experimentId, uri };
 }
 
 /** Runs the stage described by `specPath`; returns the process exit code (also written to `exitcode`). */
@@ -167,15 +182,17 @@ export async function runStageProcess(specPath: string, io: StageProcessIO): Pro
       finishedAt: finishedAt.toISOString(),
     };
     await writeFileAtomic(paths.metrics, JSON.stringify(file, null, 2) + '\n');
-    const producedBy = spec.tracking ? { runId: spec.tracking.runId, experimentId: spec.tracking.experimentId, uri: spec.tracking.uri } : null;
-    await writeManifest(paths, { key: spec.key, kind: spec.kind, producedBy });
+    await writeManifest(paths, { key: spec.key, kind: spec.kind, producedBy: await producedByOf(spec) });
     io.print(`stage ${spec.key} done in ${metrics.wall_seconds.toFixed(1)} s`);
     if (logger) {
       const l = logger;
+      const final = finalMetricPoints(metrics, reporter.series);
       await withTimeout('final logging', io, async () => {
-        l.metrics(0, metrics);
+        l.metrics(final.step, final.values);
         l.artifact(paths.spec);
         l.artifact(paths.metrics);
+        // The aggregate's result table: one artifact rather than dozens of params.
+        if (spec.kind === 'aggregate') l.artifact(join(paths.work, RESULTS_FILE));
         await l.finish('FINISHED');
       });
     }
@@ -185,9 +202,12 @@ export async function runStageProcess(specPath: string, io: StageProcessIO): Pro
     const interrupted = controller.signal.aborted || (isDaptError(e) && e.code === 'DAPT_INTERRUPTED');
     if (isDaptError(e)) io.print(`error [${e.code}]: ${e.message}`);
     else io.print(`error: ${(e as Error)?.stack ?? String(e)}`);
-    if (logger) {
+    if (logger && spec.tracking) {
       const l = logger;
-      await withTimeout('closing the run', io, () => l.finish(interrupted ? 'KILLED' : 'FAILED'));
+      const status = interrupted ? 'KILLED' : 'FAILED';
+      // The run outlives this attempt (a resumed or retried stage continues it): say how it ended.
+      l.tags({ [attemptTag(spec.tracking.attempt ?? 1)]: `${status}: ${e instanceof Error ? e.message : String(e)}` });
+      await withTimeout('closing the run', io, () => l.finish(status));
     }
     const code = interrupted ? EXIT_INTERRUPTED : 1;
     writeExitCode(code);

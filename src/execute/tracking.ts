@@ -1,15 +1,18 @@
 /**
- * MLflow for one `dapt run`: a parent run per experiment, a child run per stage attempt and per
- * cached stage (tagged as a cache hit pointing at the run that produced it). Tracking must never
- * stop training, so every call here is guarded: a failure or a hang becomes a warning.
+ * MLflow for one `dapt run`: a parent run per experiment, a child run per stage (its attempts,
+ * resumed or retried, continue one run) and per cached stage (tagged as a cache hit pointing at
+ * the run that produced it, without copies of its results). Tracking must never stop training, so
+ * every call here is guarded: a failure or a hang becomes a warning.
  */
 import { userInfo } from 'node:os';
 import { execa } from 'execa';
 import type { Plan, Stage } from '../plan/types.ts';
-import type { StageMetricsFile, TrackingHandle } from '../stages/types.ts';
+import type { TrackingHandle } from '../stages/types.ts';
 import { openRunLogger, openTracking, type Tracking } from '../track/index.ts';
 import type { Manifest } from './manifest.ts';
 import { flattenParams } from './params.ts';
+import { settleProducedBy } from './produced-by.ts';
+import { attemptTag, runToContinue } from './resume-run.ts';
 
 const CALL_TIMEOUT_MS = 30_000;
 
@@ -135,6 +138,17 @@ export class StudyTracker {
     return tags;
   }
 
+  /**
+   * MLflow params of a stage. The aggregate's cell lists are its result table's row keys, dozens
+   * of `cells.N.*` params (or one long JSON value): they are in its `spec.json` and `results.json`
+   * artifacts instead, with their counts as params.
+   */
+  private stageParams(stage: Stage): Record<string, string | number | boolean> {
+    if (stage.kind !== 'aggregate') return flattenParams({ kind: stage.kind, ...stage.params });
+    const { cells, mlm, ...rest } = stage.params;
+    return flattenParams({ kind: stage.kind, ...rest, cells: cells.length, mlm: mlm.length });
+  }
+
   private startChild(stage: Stage, extraTags: Record<string, string>): Promise<TrackingHandle | null> {
     const experiment = this.experimentOf(stage);
     const parent = this.parents.get(experiment);
@@ -144,29 +158,45 @@ export class StudyTracker {
         runName: stage.title,
         ...(parent ? { parent } : {}),
         tags: { ...this.stageTags(stage), ...extraTags },
-        params: flattenParams({ kind: stage.kind, ...stage.params }),
+        params: this.stageParams(stage),
       }),
     );
   }
 
-  /** The run a stage process logs into (put into its spec.json). */
-  startStage(stage: Stage, attempt: number): Promise<TrackingHandle | null> {
-    return this.startChild(stage, { 'dapt.cache_hit': 'false', 'dapt.attempt': String(attempt) });
+  /**
+   * The run a stage process logs into (put into its spec.json): the run of the stage's previous
+   * attempt when it resumes (status back to RUNNING, `dapt.attempt` counting on), else a new one.
+   * `_attemptInThisRun` is the executor's retry count; the tag counts attempts across `dapt run`s.
+   */
+  async startStage(stage: Stage, _attemptInThisRun: number): Promise<TrackingHandle | null> {
+    const previous = await runToContinue(this.opts.storeDir, stage.key, this.tracking.uri).catch(() => null);
+    if (previous) {
+      const attempt = (previous.attempt ?? 1) + 1;
+      await this.guard(`resuming the run of ${stage.title}`, () => this.tracking.resumeRun(previous, { 'dapt.attempt': String(attempt) }));
+      return { ...previous, attempt };
+    }
+    const handle = await this.startChild(stage, { 'dapt.cache_hit': 'false', 'dapt.attempt': '1' });
+    return handle ? { ...handle, attempt: 1 } : null;
   }
 
-  /** A stage process that died without closing its run (killed, crashed). */
+  /** A stage process that died without closing its run (killed, crashed): its attempt's outcome is a tag. */
   async finishStage(handle: TrackingHandle, status: 'FAILED' | 'KILLED'): Promise<void> {
-    await this.guard('closing a stage run', () => this.tracking.finishRun(handle, status));
+    const tags = { [attemptTag(handle.attempt ?? 1)]: `${status}: the stage process ended without closing its run` };
+    await this.guard('closing a stage run', () => this.tracking.finishRun(handle, status, undefined, tags));
   }
 
-  /** A stage that was already done: a finished child run with its metrics, pointing at its producer. */
-  async recordCached(stage: Stage, manifest: Manifest | null, metrics: StageMetricsFile | null): Promise<void> {
-    const producedBy = manifest?.producedBy?.runId;
+  /**
+   * A stage that was already done: a finished child run pointing at its producer (a placeholder
+   * is sent as the real run id once that run exists). It carries no copies of the producer's
+   * metrics, so a metric search finds each result once.
+   */
+  async recordCached(stage: Stage, manifest: Manifest | null): Promise<void> {
+    const producedBy = manifest?.producedBy;
     const handle = await this.startChild(stage, {
       'dapt.cache_hit': 'true',
-      ...(producedBy ? { 'dapt.produced_by_run': producedBy } : {}),
+      ...(producedBy ? { 'dapt.produced_by_run': producedBy.runId } : {}),
     });
-    if (handle) await this.guard(`closing the cached run of ${stage.title}`, () => this.tracking.finishRun(handle, 'FINISHED', metrics?.metrics ?? {}));
+    if (handle) await this.guard(`closing the cached run of ${stage.title}`, () => this.tracking.finishRun(handle, 'FINISHED'));
   }
 
   /** The report files as artifacts of each experiment's parent run. */
@@ -186,7 +216,12 @@ export class StudyTracker {
     for (const handle of this.parents.values()) await this.guard('closing the run', () => this.tracking.finishRun(handle, status));
   }
 
+  /** Replays the outbox, then gives manifests that recorded placeholders their real runs. */
   sync(): Promise<{ replayed: number; pending: number } | null> {
-    return this.guard('replaying the outbox', () => this.tracking.sync());
+    return this.guard('replaying the outbox', async () => {
+      const result = await this.tracking.sync();
+      await settleProducedBy(this.opts.storeDir);
+      return result;
+    });
   }
 }

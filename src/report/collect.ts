@@ -13,7 +13,7 @@ import { convergenceOf } from './convergence.ts';
 import { RESULTS_FILE, readResultsFile } from './results-file.ts';
 import { readStages, stageDir } from './stage-store.ts';
 import { compare, summarise } from './summarise.ts';
-import type { CellResult, Comparison, Convergence, MlmResult, ProbeResult, ReferenceResult, StageRecord, Summary, Verdict } from './types.ts';
+import type { CellResult, Comparison, Convergence, MlmResult, ProbeResult, Provenance, ReferenceResult, StageRecord, Summary, Verdict } from './types.ts';
 import { judgeClaims } from './verdicts.ts';
 
 export interface ExperimentData {
@@ -54,6 +54,15 @@ function closure(start: StageKey, byKey: Map<StageKey, Stage>, into: Set<StageKe
   }
 }
 
+/**
+ * results.json froze each row's MLflow run when the aggregate ran, possibly a placeholder made
+ * while MLflow was unreachable; the stage store knows the run as it is now.
+ */
+function withCurrentProvenance<T extends { evaluate: Provenance; finetune?: Provenance }>(rows: T[], records: Map<StageKey, StageRecord>): T[] {
+  const now = (p: Provenance): Provenance => records.get(p.stage)?.provenance ?? p;
+  return rows.map((r) => ({ ...r, evaluate: now(r.evaluate), ...(r.finetune ? { finetune: now(r.finetune) } : {}) }));
+}
+
 export function collectExperiment(plan: Plan, experiment: PlannedExperiment, storeDir: string): ExperimentData {
   const byKey = new Map(plan.stages.map((s) => [s.key, s]));
   const aggregateStage = byKey.get(experiment.aggregate);
@@ -81,7 +90,12 @@ export function collectExperiment(plan: Plan, experiment: PlannedExperiment, sto
   if (aggregate.done && existsSync(resultsPath)) {
     const results = readResultsFile(resultsPath);
     source = 'results.json';
-    collected = { cells: results.cells, mlm: results.mlm, references: results.references ?? [], probes: results.probes ?? [] };
+    collected = {
+      cells: withCurrentProvenance(results.cells, records),
+      mlm: withCurrentProvenance(results.mlm, records),
+      references: withCurrentProvenance(results.references ?? [], records),
+      probes: withCurrentProvenance(results.probes ?? [], records),
+    };
   } else {
     collected = collectResults(params, (key) => records.get(key));
   }

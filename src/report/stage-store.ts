@@ -5,9 +5,10 @@
  * re-hashing every model file here would make a report cost minutes.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { Stage, StageKey, StageKind } from '../plan/types.ts';
 import type { StageMetricsFile } from '../stages/types.ts';
+import { recordedRunSync } from '../track/recorded-run.ts';
 import type { CurveRow, Provenance, StageRecord } from './types.ts';
 
 export function stageDir(storeDir: string, key: StageKey): string {
@@ -22,14 +23,17 @@ function isRecord(x: unknown): x is Record<string, unknown> {
   return typeof x === 'object' && x !== null && !Array.isArray(x);
 }
 
-function trackingOf(x: unknown): { runId: string; uri: string | null } | null {
+function trackingOf(x: unknown): { runId: string; experimentId: string; uri: string | null } | null {
   if (!isRecord(x) || typeof x['runId'] !== 'string') return null;
-  return { runId: x['runId'], uri: typeof x['uri'] === 'string' ? x['uri'] : null };
+  const experimentId = typeof x['experimentId'] === 'string' ? x['experimentId'] : '';
+  return { runId: x['runId'], experimentId, uri: typeof x['uri'] === 'string' ? x['uri'] : null };
 }
 
 /**
  * The MLflow run that produced a stage: `producedBy` in manifest.json (set by the executor when
- * the stage finished under tracking), else `tracking` in spec.json (a stage still running).
+ * the stage finished under tracking), else `tracking` in spec.json (a stage still running). A run
+ * made while MLflow was unreachable is named by its real id once `dapt sync` created it, and
+ * shown as queued until then — never by its placeholder.
  */
 export function readProvenance(dir: string, key: StageKey): Provenance {
   for (const [file, field] of [['manifest.json', 'producedBy'], ['spec.json', 'tracking']] as const) {
@@ -38,7 +42,11 @@ export function readProvenance(dir: string, key: StageKey): Provenance {
     try {
       const doc = readJson(path);
       const run = trackingOf(isRecord(doc) ? doc[field] : null);
-      if (run) return { stage: key, mlflowRunId: run.runId, mlflowUri: run.uri };
+      if (!run) continue;
+      // `<store>/stages/<key>/`: the outbox is `<store>/mlflow-outbox/`.
+      const recorded = recordedRunSync(dirname(dirname(dir)), run);
+      if (recorded.state === 'queued') return { stage: key, mlflowRunId: null, mlflowUri: run.uri, mlflowQueued: true };
+      return { stage: key, mlflowRunId: recorded.runId, mlflowUri: run.uri };
     } catch {
       // An unreadable file only loses the link to MLflow; the stage's own state is checked elsewhere.
     }

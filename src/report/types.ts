@@ -14,6 +14,8 @@ export interface Provenance {
   stage: StageKey;
   mlflowRunId: string | null;
   mlflowUri: string | null;
+  /** The run exists only in the outbox so far (MLflow was unreachable): `dapt sync` creates it. */
+  mlflowQueued?: boolean;
 }
 
 /**

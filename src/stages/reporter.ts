@@ -49,6 +49,7 @@ export function formatDuration(seconds: number): string {
 export class ProcessStageReporter implements StageReporter {
   private readonly now: () => number;
   private lastMetrics: Record<string, number> = {};
+  private readonly latest = new Map<string, { step: number; value: number }>();
   private readonly tagValues: Record<string, string> = {};
   private first: { done: number; at: number } | null = null;
   private lastWrite = -Infinity;
@@ -76,8 +77,14 @@ export class ProcessStageReporter implements StageReporter {
     }
   }
 
+  /** Each step metric's latest point, for placing the final values after the series. */
+  get series(): ReadonlyMap<string, { step: number; value: number }> {
+    return this.latest;
+  }
+
   metrics(step: number, values: Record<string, number>): void {
     this.lastMetrics = { ...this.lastMetrics, ...values };
+    for (const [key, value] of Object.entries(values)) this.latest.set(key, { step, value });
     this.track('metrics', (l) => l.metrics(step, values));
   }
 

@@ -35,6 +35,8 @@ export interface TrackingHandle {
   runId: string;
   /** Outbox directory used when the server cannot be reached. */
   outbox: string;
+  /** A stage's run: which attempt at the stage this is (a resumed or retried stage keeps its run). */
+  attempt?: number;
 }
 
 export type StageSpec = StageParams & {
@@ -60,7 +62,7 @@ export type StageSpec = StageParams & {
 
 /** Step-level reporting from a runner. Implementations print progress and log to MLflow. */
 export interface StageReporter {
-  /** Step metrics: loss, lr, mask_prob, perplexity, tokens_per_s … */
+  /** Step metrics: loss, lr, mask_prob, tokens_per_s, heldout_loss, heldout_perplexity … */
   metrics(step: number, values: Record<string, number>): void;
   params(values: Record<string, string | number | boolean>): void;
   tags(values: Record<string, string>): void;
@@ -100,7 +102,7 @@ export interface StageRunner {
  * - evaluate (classifier): `<split>_<m>` for split in dev|test and m in accuracy|micro_f1|macro_f1;
  *   details.perClassF1[split][label], details.confusion[split] = { labels, matrix }
  * - evaluate (mlm): mlm_loss, perplexity, masked_tokens
- * Step curves (pretrain, finetune) go to work/curves.jsonl: {step, loss, lr, mask_prob?, tokens_per_s, heldout_loss?, dev_<metric>?}.
+ * Step curves (pretrain, finetune) go to work/curves.jsonl: {step, loss, lr, mask_prob?, tokens_per_s, heldout_loss?, heldout_perplexity?, dev_<metric>?}.
  */
 export interface StageMetricsFile {
   key: StageKey;

@@ -7,9 +7,10 @@
 import { TrackingError, asTrackingError } from './errors.ts';
 import { Outbox } from './outbox/outbox.ts';
 import { isPlaceholder, placeholderId, type OutboxRecord } from './outbox/records.ts';
+import { withRealRunIds } from './outbox/linked-runs.ts';
 import { replayOutbox, resolveRun } from './outbox/replay.ts';
 import { splitLogBatch } from './split-batch.ts';
-import { CLIENT_RUN_ID_TAG, PARENT_RUN_ID_TAG, tagValue } from './system-tags.ts';
+import { CLIENT_RUN_ID_TAG, tagValue } from './system-tags.ts';
 import type { CreateRunRequest, LogBatch, RunRef, RunStatus, SyncResult, TrackingBackend, TrackingHandle, Warn } from './types.ts';
 
 const OFFLINE_MS = 30_000;
@@ -46,15 +47,17 @@ export class RunWriter {
     return { uri: this.backend.uri, experimentId: run.experimentId, runId: run.runId, outbox: this.outbox.dir };
   }
 
-  /** Creates the run, or queues its creation under a placeholder id. Throws only if refused for good. */
+  /**
+   * Creates the run, or queues its creation under a placeholder id (also while a run it links to,
+   * such as its parent, exists only in the outbox). Throws only if refused for good.
+   */
   async createRun(experimentName: string, run: Omit<CreateRunRequest, 'experimentId'>, parent?: TrackingHandle): Promise<TrackingHandle> {
-    const parentRun = parent ? await resolveRun(this.outbox, parent.runId, parent.experimentId) : null;
+    const linked = await withRealRunIds(this.outbox, run.tags);
     let attempted = false;
-    if ((!parent || parentRun) && this.#online()) {
+    if (linked.unresolved.length === 0 && this.#online()) {
       try {
         const experimentId = await this.backend.experimentIdFor(experimentName);
-        const tags = run.tags.map((t) => (t.key === PARENT_RUN_ID_TAG && parentRun ? { ...t, value: parentRun.runId } : t));
-        return this.handle(await this.backend.createRun({ ...run, experimentId, tags }));
+        return this.handle(await this.backend.createRun({ ...run, experimentId, tags: linked.tags }));
       } catch (e) {
         const err = asTrackingError(e, `creating MLflow run "${run.runName}"`);
         if (!err.transient) throw err;
@@ -86,7 +89,7 @@ export class RunWriter {
     }
   }
 
-  async updateRun(handle: TrackingHandle, status: RunStatus, endTime: number): Promise<void> {
+  async updateRun(handle: TrackingHandle, status: RunStatus, endTime: number | null): Promise<void> {
     await this.#send(handle, { kind: 'update-run', status, endTime }, (run) => this.backend.updateRun(run, status, endTime));
   }
 

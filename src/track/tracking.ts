@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import { Outbox } from './outbox/outbox.ts';
 import { prepareBatch } from './prepare-batch.ts';
+import { OUTBOX_FOLDER } from './recorded-run.ts';
 import { openBackend, trackingUriFor } from './registry.ts';
 import { RunWriter } from './run-writer.ts';
 import { CLIENT_RUN_ID_TAG, PARENT_RUN_ID_TAG, RUN_NAME_TAG, currentUser, defaultRunTags } from './system-tags.ts';
@@ -13,8 +14,6 @@ import { warnOnce } from './warnings.ts';
 const CREATE_TAGS_MAX = 100;
 /** `dapt sync` waits this long for another process that is replaying the same outbox. */
 const SYNC_LOCK_WAIT_MS = 30_000;
-
-export const OUTBOX_FOLDER = 'mlflow-outbox';
 
 /** A RunWriter for a handle or a store: backend chosen by URI, outbox in the run store. */
 export function writerFor(uri: string, outboxDir: string, env: NodeJS.ProcessEnv, options: TrackingOptions, warn: Warn): RunWriter {
@@ -50,11 +49,18 @@ export function openTracking(opts: { storeDir: string; env: NodeJS.ProcessEnv } 
       return handle;
     },
 
-    async finishRun(handle: TrackingHandle, status: RunStatus, metrics?: Record<string, number>) {
+    async finishRun(handle: TrackingHandle, status: Exclude<RunStatus, 'RUNNING'>, metrics?: Record<string, number>, tags?: Record<string, string>) {
       const now = Date.now();
       const points = Object.entries(metrics ?? {}).map(([key, value]) => ({ key, value, timestamp: now, step: 0 }));
-      if (points.length > 0) await writer.logBatch(handle, prepareBatch({ metrics: points }, warn));
+      const batch = prepareBatch({ metrics: points, tags: tags ?? {} }, warn);
+      if (batch.metrics.length + batch.tags.length > 0) await writer.logBatch(handle, batch);
       await writer.updateRun(handle, status, now);
+    },
+
+    async resumeRun(handle: TrackingHandle, tags: Record<string, string>) {
+      const batch = prepareBatch({ tags }, warn);
+      if (batch.tags.length > 0) await writer.logBatch(handle, batch);
+      await writer.updateRun(handle, 'RUNNING', null);
     },
 
     async sync(): Promise<SyncResult> {

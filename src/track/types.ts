@@ -8,7 +8,8 @@ import type { TrackingHandle } from '../stages/types.ts';
 
 export type { TrackingHandle };
 
-export type RunStatus = 'FINISHED' | 'FAILED' | 'KILLED';
+/** `RUNNING` again only when a stage's run is resumed (as MLflow's client does for `start_run(run_id)`). */
+export type RunStatus = 'RUNNING' | 'FINISHED' | 'FAILED' | 'KILLED';
 export type ParamValue = string | number | boolean;
 
 export interface SyncResult {
@@ -39,8 +40,13 @@ export interface Tracking {
     tags?: Record<string, string>;
     params?: Record<string, ParamValue>;
   }): Promise<TrackingHandle>;
-  /** Logs final metrics (step 0) and sets the run's status and end time. Never throws. */
-  finishRun(handle: TrackingHandle, status: RunStatus, metrics?: Record<string, number>): Promise<void>;
+  /** Logs final metrics (step 0) and tags, and sets the run's status and end time. Never throws. */
+  finishRun(handle: TrackingHandle, status: Exclude<RunStatus, 'RUNNING'>, metrics?: Record<string, number>, tags?: Record<string, string>): Promise<void>;
+  /**
+   * Continues a run that ended (a stage resumed or retried): sets the tags and the status back to
+   * RUNNING; the end time stays until the run ends again, as with MLflow's own client. Never throws.
+   */
+  resumeRun(handle: TrackingHandle, tags: Record<string, string>): Promise<void>;
   /** Replays the outbox (every record, whatever store it targets) exactly once. Never throws. */
   sync(): Promise<SyncResult>;
 }
@@ -125,7 +131,8 @@ export interface TrackingBackend {
   /** The run in `experimentId` whose tag `key` equals `value`, if any (idempotent replay). */
   findRunByTag(experimentId: string, key: string, value: string): Promise<CreatedRun | null>;
   logBatch(run: RunRef, batch: LogBatch): Promise<void>;
-  updateRun(run: RunRef, status: RunStatus, endTime: number): Promise<void>;
+  /** `endTime` null leaves the stored end time as it is (MLflow's `update_run` without one). */
+  updateRun(run: RunRef, status: RunStatus, endTime: number | null): Promise<void>;
   logArtifact(run: RunRef, localPath: string, artifactPath: string | undefined): Promise<void>;
   metricHistory(run: RunRef, key: string): Promise<MetricPoint[]>;
 }

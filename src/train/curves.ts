@@ -13,7 +13,7 @@ export interface CurvePoint {
   tokens_per_s: number;
   mask_prob?: number;
   heldout_loss?: number;
-  perplexity?: number;
+  heldout_perplexity?: number;
   [devMetric: `dev_${string}`]: number;
 }
 

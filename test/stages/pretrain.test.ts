@@ -50,7 +50,7 @@ describe('pretrain stage', () => {
     for (const p of points) for (const k of ['step', 'loss', 'lr', 'mask_prob', 'tokens_per_s']) assert.equal(typeof p[k], 'number', k);
     const evals = points.filter((p) => 'heldout_loss' in p);
     assert.deepEqual(evals.map((p) => p.step), [10, 20, 30, 40, 50, 60]);
-    assert.ok(evals.every((p) => Math.abs(p.perplexity! - Math.exp(p.heldout_loss!)) < 1e-6 * p.perplexity!));
+    assert.ok(evals.every((p) => Math.abs(p.heldout_perplexity! - Math.exp(p.heldout_loss!)) < 1e-6 * p.heldout_perplexity!));
     assert.ok(ctx.reporter.metricLog.some((m) => 'heldout_loss' in m.values && 'mask_prob' in m.values));
     // the cycle makes every masked word predictable from its neighbours
     const first = points[0]!.loss!;

@@ -167,7 +167,7 @@ export class FakeMlflowServer {
       case 'POST runs/update': {
         const run = this.#run(b.run_id);
         run.info.status = b.status;
-        run.info.end_time = b.end_time;
+        if (b.end_time !== undefined) run.info.end_time = b.end_time; // MLflow keeps the old one
         return { run_info: run.info };
       }
       case 'GET metrics/get-history': {

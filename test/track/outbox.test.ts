@@ -104,6 +104,41 @@ describe('outbox', () => {
     assert.deepEqual(await tracking().sync(), { replayed: 0, pending: 0, rejected: 0 });
   });
 
+  it('a run linking to a run still in the outbox waits for it: MLflow only ever sees the real id', async () => {
+    await server.stop();
+    const offline = await tracking().startRun({ experiment: 'biomed', runName: 'producer' });
+    assert.match(offline.runId, /^offline-/);
+    await server.start();
+    // The store is back, but the producer has not been replayed yet: the link cannot be sent yet.
+    const hit = await tracking().startRun({ experiment: 'biomed', runName: 'cache hit', tags: { 'dapt.produced_by_run': offline.runId } });
+    assert.match(hit.runId, /^offline-/, 'created through the outbox, after the producer');
+    assert.equal(server.runs.size, 0);
+    assert.deepEqual(await tracking().sync(), { replayed: 2, pending: 0, rejected: 0 });
+    const runs = [...server.runs.values()];
+    const producer = runs.find((r) => r.info.run_name === 'producer')!;
+    assert.equal(runs.find((r) => r.info.run_name === 'cache hit')!.tags.get('dapt.produced_by_run'), producer.info.run_id);
+    // Now that the producer exists, a new link is sent at once, with its real id.
+    // (An arm named like a placeholder is just a name.)
+    const live = await tracking().startRun({ experiment: 'biomed', runName: 'second hit', tags: { 'dapt.produced_by_run': offline.runId, 'dapt.arm': 'offline-first' } });
+    assert.doesNotMatch(live.runId, /^offline-/);
+    assert.equal(server.runs.get(live.runId)!.tags.get('dapt.produced_by_run'), producer.info.run_id);
+    assert.equal(server.runs.get(live.runId)!.tags.get('dapt.arm'), 'offline-first');
+  });
+
+  it('a resumed run is RUNNING again and keeps its end time until it ends again', async () => {
+    const t = tracking();
+    const run = await t.startRun({ experiment: 'biomed', runName: 'stage' });
+    await t.finishRun(run, 'KILLED', undefined, { 'dapt.attempt.1': 'KILLED: interrupted' });
+    const stored = server.runs.get(run.runId)!;
+    const killedAt = stored.info.end_time;
+    assert.equal(stored.info.status, 'KILLED');
+    await t.resumeRun(run, { 'dapt.attempt': '2' });
+    assert.equal(stored.info.status, 'RUNNING');
+    assert.equal(stored.info.end_time, killedAt);
+    assert.equal(server.calls(`${API}/runs/update`).at(-1)!.body.end_time, undefined, 'as MLflow\'s client resumes a run');
+    assert.deepEqual([stored.tags.get('dapt.attempt'), stored.tags.get('dapt.attempt.1')], ['2', 'KILLED: interrupted']);
+  });
+
   it('sends records to the outbox when the server starts failing mid-run, and replays them on recovery', async () => {
     const t = tracking();
     const parent = await t.startRun({ experiment: 'biomed', runName: 'dapt run', params: { seeds: 3 } });

@@ -2,6 +2,7 @@
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { FileNotFoundError } from '../../errors.ts';
+import { settleProducedBy } from '../../execute/produced-by.ts';
 import { openTracking } from '../../track/index.ts';
 import type { Command } from '../types.ts';
 
@@ -20,6 +21,7 @@ export const sync: Command = {
     const warnings: string[] = [];
     const tracking = openTracking({ storeDir, env: io.env, onWarning: (m) => warnings.push(m) });
     const result = await tracking.sync();
+    await settleProducedBy(storeDir);
     for (const w of warnings) io.stderr.write(`dapt: warning: ${w}\n`);
     io.stdout.write(`replayed ${plural(result.replayed, 'record')}; ${result.pending} pending\n`);
     if (result.pending > 0) {

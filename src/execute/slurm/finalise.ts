@@ -8,6 +8,7 @@ import type { Plan } from '../../plan/types.ts';
 import { generateReport, type ReportResult } from '../../report/index.ts';
 import { openRunLogger, openTracking, type Tracking } from '../../track/index.ts';
 import { stagePaths } from '../layout.ts';
+import { settleProducedBy } from '../produced-by.ts';
 import { stageState } from '../store.ts';
 import { removeRecord, type SubmissionRecord } from './record.ts';
 
@@ -61,6 +62,9 @@ export async function finaliseRecords(opts: { plan: Plan; storeDir: string; env:
     await removeRecord(opts.storeDir, record.id);
     out.records += 1;
   }
-  if (tracking) await tracking.sync().catch((e: Error) => out.warnings.push(`MLflow: replaying the outbox failed: ${e.message}`));
+  if (tracking) {
+    await tracking.sync().catch((e: Error) => out.warnings.push(`MLflow: replaying the outbox failed: ${e.message}`));
+    await settleProducedBy(opts.storeDir).catch((e: Error) => out.warnings.push(`MLflow: recording real run ids in manifests failed: ${e.message}`));
+  }
   return out;
 }

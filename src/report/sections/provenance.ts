@@ -5,6 +5,7 @@ import { score } from '../format.ts';
 import type { Provenance } from '../types.ts';
 
 function run(p: Provenance): string {
+  if (p.mlflowQueued) return 'queued (run `dapt sync`)';
   return p.mlflowRunId === null ? 'not tracked' : `\`${p.mlflowRunId}\``;
 }
 

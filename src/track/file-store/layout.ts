@@ -63,7 +63,7 @@ export function renderMetaYaml(meta: ExperimentMeta | RunMeta): string {
   return stringify(meta, { sortMapEntries: true, singleQuote: true, lineWidth: 0, version: '1.1' });
 }
 
-export function statusCode(status: RunStatus | 'RUNNING'): number {
+export function statusCode(status: RunStatus): number {
   return RUN_STATUS_CODE[status];
 }
 

@@ -256,10 +256,10 @@ export class FileStoreBackend implements TrackingBackend {
     await writeAtomic(paths.meta(runDir), renderMetaYaml(rest), runDir);
   }
 
-  async updateRun(run: RunRef, status: RunStatus, endTime: number): Promise<void> {
+  async updateRun(run: RunRef, status: RunStatus, endTime: number | null): Promise<void> {
     try {
       const runDir = await this.#runDir(run);
-      await this.#rewriteMeta(runDir, (m) => ({ ...m, status: statusCode(status), end_time: endTime }));
+      await this.#rewriteMeta(runDir, (m) => ({ ...m, status: statusCode(status), end_time: endTime ?? m.end_time }));
     } catch (e) {
       throw classify(e, `cannot update MLflow run ${run.runId}`);
     }

@@ -96,9 +96,14 @@ export class Outbox {
     if (name !== null) await this.remove(name);
   }
 
+  /** Where the real run of a placeholder is recorded once it exists. */
+  idFile(placeholder: string): string {
+    return join(this.#ids, `${placeholder}.json`);
+  }
+
   async mapped(placeholder: string): Promise<CreatedRun | null> {
     try {
-      return JSON.parse(await readFile(join(this.#ids, `${placeholder}.json`), 'utf8')) as CreatedRun;
+      return JSON.parse(await readFile(this.idFile(placeholder), 'utf8')) as CreatedRun;
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
       throw e;
@@ -107,7 +112,7 @@ export class Outbox {
 
   async saveMapping(placeholder: string, run: CreatedRun): Promise<void> {
     await mkdir(this.#ids, { recursive: true });
-    await writeFileAtomic(join(this.#ids, `${placeholder}.json`), JSON.stringify(run));
+    await writeFileAtomic(this.idFile(placeholder), JSON.stringify(run));
   }
 
   async counts(): Promise<{ pending: number; rejected: number }> {

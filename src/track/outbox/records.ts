@@ -21,16 +21,18 @@ export type OutboxRecord = RecordCommon &
   (
     | { kind: 'create-run'; experimentName: string; run: Omit<CreateRunRequest, 'experimentId'>; parentRunKey?: string }
     | { kind: 'log-batch'; batch: LogBatch }
-    | { kind: 'update-run'; status: RunStatus; endTime: number }
+    | { kind: 'update-run'; status: RunStatus; endTime: number | null }
     | { kind: 'log-artifact'; localPath: string; artifactPath?: string }
   );
 
 export type OutboxRecordKind = OutboxRecord['kind'];
 
 const PLACEHOLDER_PREFIX = 'offline-';
+/** The prefix and a client run id (32 hex digits): a tag value such as an arm named `offline-x` is not one. */
+const PLACEHOLDER = /^offline-[0-9a-f]{32}$/;
 
 export function isPlaceholder(runId: string): boolean {
-  return runId.startsWith(PLACEHOLDER_PREFIX);
+  return PLACEHOLDER.test(runId);
 }
 
 export function placeholderId(clientRunId: string): string {

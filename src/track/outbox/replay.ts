@@ -12,8 +12,9 @@
  */
 import { asTrackingError } from '../errors.ts';
 import { withoutLogged } from '../metric-identity.ts';
-import { CLIENT_RUN_ID_TAG, PARENT_RUN_ID_TAG, tagValue } from '../system-tags.ts';
+import { CLIENT_RUN_ID_TAG, tagValue } from '../system-tags.ts';
 import type { RunRef, SyncResult, TrackingBackend } from '../types.ts';
+import { withRealRunIds } from './linked-runs.ts';
 import { acquireLock } from './lock.ts';
 import { Outbox } from './outbox.ts';
 import { isPlaceholder, type OutboxRecord } from './records.ts';
@@ -41,12 +42,13 @@ async function markAttempted(outbox: Outbox, name: string, record: OutboxRecord)
 async function replayOne(outbox: Outbox, name: string, record: OutboxRecord, backend: TrackingBackend): Promise<Outcome> {
   if (record.kind === 'create-run') {
     if (await outbox.mapped(record.runKey)) return { done: true };
-    const tags = record.run.tags.map((t) => ({ ...t }));
-    if (record.parentRunKey !== undefined && isPlaceholder(record.parentRunKey)) {
-      const parent = await outbox.mapped(record.parentRunKey);
-      if (!parent) return { reject: `its parent run ${record.parentRunKey} was never created (see the other rejected records)` };
-      for (const t of tags) if (t.key === PARENT_RUN_ID_TAG) t.value = parent.runId;
+    // Runs created earlier in this replay (its parent, the run a cache hit points at) are mapped by now.
+    const linked = await withRealRunIds(outbox, record.run.tags);
+    if (record.parentRunKey !== undefined && linked.unresolved.includes(record.parentRunKey)) {
+      return { reject: `its parent run ${record.parentRunKey} was never created (see the other rejected records)` };
     }
+    // A link to a run whose creation was refused points at nothing: left out rather than sent.
+    const tags = linked.tags.filter((t) => !linked.unresolved.includes(t.value));
     const experimentId = await backend.experimentIdFor(record.experimentName);
     const clientId = tagValue(tags, CLIENT_RUN_ID_TAG);
     if (record.attempted && clientId !== undefined) {

@@ -155,8 +155,9 @@ export class RestBackend implements TrackingBackend {
     }
   }
 
-  async updateRun(run: RunRef, status: RunStatus, endTime: number): Promise<void> {
-    await this.#http.request({ method: 'POST', path: `${API}/runs/update`, json: { run_id: run.runId, status, end_time: endTime }, idempotent: true });
+  async updateRun(run: RunRef, status: RunStatus, endTime: number | null): Promise<void> {
+    const json = { run_id: run.runId, status, ...(endTime === null ? {} : { end_time: endTime }) };
+    await this.#http.request({ method: 'POST', path: `${API}/runs/update`, json, idempotent: true });
   }
 
   async #artifactUri(runId: string): Promise<string> {

@@ -33,7 +33,7 @@ export interface PretrainJob {
   checkpointEverySeconds: number;
   curvesFile: string;
   signal: AbortSignal;
-  /** Step metrics (loss, lr, mask_prob, tokens_per_s, heldout_loss, perplexity). */
+  /** Step metrics (loss, lr, mask_prob, tokens_per_s, heldout_loss, heldout_perplexity: the names of the final values too). */
   onMetrics(step: number, values: Record<string, number>): void;
   onProgress(done: number, total: number, info: { loss: number; tokensPerSecond: number; maskProb: number }): void;
 }
@@ -146,7 +146,7 @@ export async function runPretraining(job: PretrainJob): Promise<PretrainResult> 
           mask_prob: p,
           tokens_per_s: tokensPerSecond,
         };
-        if (evalNow) Object.assign(point, { heldout_loss: state.heldOut!.loss, perplexity: state.heldOut!.perplexity });
+        if (evalNow) Object.assign(point, { heldout_loss: state.heldOut!.loss, heldout_perplexity: state.heldOut!.perplexity });
         curves.append(point);
         job.onMetrics(state.step, metricValues(point));
         state.window = { lossSum: 0, steps: 0, tokens: 0 };

@@ -1,6 +1,6 @@
 /**
  * Runs a plan's DAG: skips done stages, starts ready ones within the concurrency limits through
- * an Executor, holds each stage's lock while it runs, retries failures (which resume from their
+ * an Executor (the longest estimated remaining path first, see critical-path.ts), holds each stage's lock while it runs, retries failures (which resume from their
  * checkpoints), blocks only the dependents of a stage that failed for good, and on interrupt
  * asks running stages to checkpoint and stop.
  */
@@ -8,6 +8,7 @@ import { access, appendFile, mkdir, rm } from 'node:fs/promises';
 import type { Plan, Stage, StageKey, StageKind } from '../plan/types.ts';
 import { isHeavy, threadsPerHeavyStage } from './concurrency.ts';
 import { findDoneStages, recordCachedStage } from './cached.ts';
+import { SpeedModel, estimateTokens, remainingPaths } from './critical-path.ts';
 import { stagePaths } from './layout.ts';
 import { describeHolder, lockStatus, tryAcquireLock, type HeldLock } from './lock.ts';
 import { buildStageSpec, writeStageSpec, type SpecDefaults } from './spec.ts';
@@ -52,6 +53,8 @@ interface Entry {
   children: Entry[];
   parents: Entry[];
   handle: StageHandle | null;
+  /** Estimated work in tokens (critical-path.ts). */
+  tokens: number;
 }
 
 const FINISHED: ReadonlySet<StageRunState> = new Set(['cached', 'done']);
@@ -73,6 +76,9 @@ export class Scheduler {
   private readonly background: Array<Promise<void>> = [];
   private readonly counts = new Map<StageRunState, number>();
   private stopping = false;
+  private readonly speed = new SpeedModel();
+  /** Every entry, the longest estimated remaining path first; ties in plan order. */
+  private order: Entry[] = [];
 
   /** DAPT_THREADS for a stage process when several heavy stages share the cores. */
   private threadEnv(heavy: boolean): Record<string, string> {
@@ -93,6 +99,7 @@ export class Scheduler {
       children: [],
       parents: [],
       handle: null,
+      tokens: 0,
     }));
     this.counts.set('pending', this.entries.length);
     for (const e of this.entries) {
@@ -107,6 +114,16 @@ export class Scheduler {
         parent.children.push(e);
       }
     }
+    const stages = new Map(opts.plan.stages.map((s) => [s.key, s]));
+    for (const e of this.entries) e.tokens = estimateTokens(e.stage, stages);
+    this.prioritise();
+  }
+
+  /** Orders the entries by estimated remaining path, with the speeds measured so far. */
+  private prioritise(): void {
+    const tokens = new Map(this.entries.map((e) => [e.stage.key, e.tokens]));
+    const path = remainingPaths(this.opts.plan.stages, this.speed, tokens);
+    this.order = [...this.entries].sort((a, b) => path.get(b.stage.key)! - path.get(a.stage.key)!);
   }
 
   /** Ctrl-C: start nothing new; ask running stages to checkpoint and stop. */
@@ -215,7 +232,7 @@ export class Scheduler {
     const { total, heavy } = this.opts.slots;
     let active = this.count('starting') + this.count('running');
     let activeHeavy = this.entries.filter((e) => e.heavy && (e.state === 'starting' || e.state === 'running')).length;
-    for (const e of this.entries) {
+    for (const e of this.order) {
       if (active >= total) return;
       if (!this.isReady(e) || (e.heavy && activeHeavy >= heavy)) continue;
       this.move(e, 'starting');
@@ -278,11 +295,16 @@ export class Scheduler {
       throw err;
     }
     e.handle = handle;
+    const started = performance.now();
     this.setState(e, 'running');
     await lock.update(handle.lockFields).catch(() => undefined);
     if (this.stopping) handle.interrupt();
     const exit = await handle.exited;
     e.handle = null;
+    if (exit.exitCode === 0 && e.tokens > 0) {
+      this.speed.record(e.stage.kind, e.tokens, (performance.now() - started) / 1000);
+      this.prioritise();
+    }
     const finishedRun = await exists(paths.exitcode);
     if (tracking && !finishedRun) await this.opts.tracker?.finishStage(tracking, this.stopping ? 'KILLED' : 'FAILED');
     await this.settle(e, exit);

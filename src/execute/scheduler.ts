@@ -79,11 +79,19 @@ export class Scheduler {
   private readonly speed = new SpeedModel();
   /** Every entry, the longest estimated remaining path first; ties in plan order. */
   private order: Entry[] = [];
+  /** GPUs no heavy stage holds now (Slots.devices). */
+  private readonly freeDevices: string[];
 
-  /** DAPT_THREADS for a stage process when several heavy stages share the cores. */
-  private threadEnv(heavy: boolean): Record<string, string> {
+  /**
+   * DAPT_THREADS for a stage process when several heavy stages share the cores, and the GPU a
+   * heavy stage may use when the slots come with devices.
+   */
+  private stageEnv(heavy: boolean, device: string | undefined): Record<string, string> {
     const threads = heavy ? threadsPerHeavyStage(this.opts.slots.heavy) : null;
-    return threads === null || process.env['DAPT_THREADS'] ? {} : { DAPT_THREADS: String(threads) };
+    return {
+      ...(threads === null || process.env['DAPT_THREADS'] ? {} : { DAPT_THREADS: String(threads) }),
+      ...(device === undefined ? {} : { CUDA_VISIBLE_DEVICES: device }),
+    };
   }
   private wakeUp: (() => void) | null = null;
   /** A wake-up that came while the loop was busy: the next sleep returns at once. */
@@ -101,6 +109,7 @@ export class Scheduler {
       handle: null,
       tokens: 0,
     }));
+    this.freeDevices = [...(opts.slots.devices ?? [])];
     this.counts.set('pending', this.entries.length);
     for (const e of this.entries) {
       this.byKey.set(e.stage.key, e);
@@ -264,7 +273,13 @@ export class Scheduler {
         this.move(e, 'pending');
         return;
       }
-      await this.runAttempt(e, lock);
+      // There are as many devices as heavy slots, so a heavy stage always finds one free.
+      const device = e.heavy ? this.freeDevices.shift() : undefined;
+      try {
+        await this.runAttempt(e, lock, device);
+      } finally {
+        if (device !== undefined) this.freeDevices.push(device);
+      }
     } catch (err) {
       this.fail(e, `could not start: ${(err as Error).message}`);
     } finally {
@@ -272,7 +287,7 @@ export class Scheduler {
     }
   }
 
-  private async runAttempt(e: Entry, lock: HeldLock): Promise<void> {
+  private async runAttempt(e: Entry, lock: HeldLock, device: string | undefined): Promise<void> {
     const { stage } = e;
     const paths = stagePaths(this.opts.storeDir, stage.key);
     const tracking = this.opts.tracker ? await this.opts.tracker.startStage(stage, e.attempt) : null;
@@ -288,7 +303,7 @@ export class Scheduler {
         paths,
         heavy: e.heavy,
         attempt: e.attempt,
-        env: { DAPT_STAGE_LOCK_TOKEN: lock.token, ...this.threadEnv(e.heavy) },
+        env: { DAPT_STAGE_LOCK_TOKEN: lock.token, ...this.stageEnv(e.heavy, device) },
       });
     } catch (err) {
       if (tracking) await this.opts.tracker?.finishStage(tracking, 'FAILED');

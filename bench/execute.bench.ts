@@ -3,44 +3,19 @@
  * (target: under 5 s — the cache check must be cheap), and the start-up of one `dapt stage`
  * process (paid once per stage).
  */
-import { mkdtemp, mkdir, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
+import { benchStudy } from './_study.ts';
 
 const bin = join(dirname(fileURLToPath(import.meta.url)), '..', 'bin', 'dapt.js');
 const SEEDS = [1, 2, 3, 4, 5];
 
-async function study(dir: string): Promise<string> {
-  await mkdir(join(dir, 'data', 'corpora'), { recursive: true });
-  await mkdir(join(dir, 'data', 'tasks', 't1'), { recursive: true });
-  await mkdir(join(dir, 'ckpt'));
-  await writeFile(join(dir, 'data', 'corpora', 'cs.txt'), Array.from({ length: 200 }, (_, i) => `document ${i} about parsers and graphs ${i * 7}`).join('\n') + '\n');
-  for (const split of ['train', 'dev', 'test']) {
-    const rows = Array.from({ length: 50 }, (_, i) => JSON.stringify({ text: `${split} example ${i} text ${i * 13}`, label: String(i % 3) }));
-    await writeFile(join(dir, 'data', 'tasks', 't1', `${split}.jsonl`), rows.join('\n') + '\n');
-  }
-  for (const f of ['config.json', 'model.safetensors', 'tokenizer.json']) await writeFile(join(dir, 'ckpt', f), '{}');
-  const file = join(dir, 'exp.yaml');
-  await writeFile(
-    file,
-    [
-      'name: bench',
-      'base: { checkpoint: ckpt }',
-      'corpora: { cs: { path: corpora/cs, domain: cs } }',
-      'tasks: { t1: { path: tasks/t1, metric: macro_f1, domain: cs } }',
-      'defaults: { dapt: { optimizer: { batch_size: 4, max_steps: 10 } }, tapt: { optimizer: { batch_size: 4, epochs: 1 } } }',
-      'arms: { baseline: [], dapt: [{ dapt: cs }], tapt: [tapt], dapt_tapt: [{ dapt: cs }, tapt] }',
-      `finetune: { lr: 1.0e-4, epochs: 1, seeds: [${SEEDS.join(', ')}] }`,
-    ].join('\n') + '\n',
-  );
-  return file;
-}
-
 const dir = await mkdtemp(join(tmpdir(), 'dapt-bench-exec-'));
 try {
-  const file = await study(dir);
+  const file = await benchStudy(dir, SEEDS);
   const env = { ...process.env, DAPT_DATA: join(dir, 'data') };
   const run = (args: string[]) => execa(process.execPath, [bin, 'run', file, '--store', join(dir, 'runs'), '--trainer', 'fake', ...args], { cwd: dir, env });
   await run(['--jobs', '4']);

@@ -5,6 +5,8 @@
  * Each case runs in its own process so its peak memory is its own.
  *   node --import tsx bench/train.bench.ts [--quick] [--case tiny:mlm:128:32 [--profile]]
  * --profile adds one line per case with the time of each kernel over one step.
+ * Beside each case, the same step in plain PyTorch (bench/reference/torch_step.py) with dapt's
+ * ratio, when `python3` (or DAPT_BENCH_PYTHON) has torch; otherwise one line says it was skipped.
  * Environment: DAPT_BACKEND, DAPT_THREADS, DAPT_NATIVE=0, DAPT_BLAS=0 (see src/train/backend).
  */
 import { fileURLToPath } from 'node:url';
@@ -128,12 +130,54 @@ if (caseArg !== undefined && process.argv.includes('--case')) {
   const self = fileURLToPath(import.meta.url);
   const extra = quick ? ['--quick'] : [];
   let failed = false;
+  const dapt = new Map<string, number>();
   for (const c of ['matmul', ...cases.map((x) => x.join(':'))]) {
-    const r = await execa('node', ['--import', 'tsx', self, '--case', c, ...extra], { stdout: 'inherit', stderr: 'inherit', reject: false });
+    const r = await execa('node', ['--import', 'tsx', self, '--case', c, ...extra], { stdout: 'pipe', stderr: 'inherit', reject: false });
+    if (r.stdout) console.log(r.stdout);
+    for (const line of r.stdout.split('\n')) {
+      const parsed = line.startsWith('{') ? (JSON.parse(line) as { tokens_per_s?: number; profile?: unknown }) : null;
+      if (parsed?.tokens_per_s !== undefined && parsed.profile === undefined) dapt.set(c, parsed.tokens_per_s);
+    }
     if (r.exitCode !== 0) {
       failed = true;
       console.log(JSON.stringify({ bench: 'train', case: c, error: `exited with ${r.exitCode}` }));
     }
   }
+  failed = (await compareWithTorch(dapt, extra)) || failed;
   process.exitCode = failed ? 1 : 0;
+}
+
+/**
+ * The same cases in plain PyTorch (bench/reference/torch_step.py), when a python3 with torch is
+ * present: one line per case with both speeds and dapt's ratio. Returns whether one failed.
+ */
+async function compareWithTorch(dapt: Map<string, number>, extra: string[]): Promise<boolean> {
+  const python = process.env.DAPT_BENCH_PYTHON ?? 'python3';
+  const probe = await execa(python, ['-c', 'import torch; print(torch.__version__)'], { reject: false });
+  if (probe.exitCode !== 0) {
+    const why = probe.failed && probe.exitCode === undefined ? `${python} not found` : `${python} has no torch`;
+    console.log(JSON.stringify({ bench: 'train', case: 'vs-torch', skipped: `${why}; install PyTorch (or set DAPT_BENCH_PYTHON) to compare` }));
+    return false;
+  }
+  const script = fileURLToPath(new URL('./reference/torch_step.py', import.meta.url));
+  let failed = false;
+  for (const [name, task, seq, batch] of cases) {
+    const c = `${name}:${task}:${seq}:${batch}`;
+    const config = JSON.stringify({ ...configs[name], vocab: VOCAB });
+    const r = await execa(python, [script, '--case', c, '--config', config, ...extra], { stderr: 'inherit', reject: false });
+    const line = r.stdout.split('\n').find((l) => l.startsWith('{'));
+    if (r.exitCode !== 0 || line === undefined) {
+      failed = true;
+      console.log(JSON.stringify({ bench: 'train', case: 'vs-torch', config: name, task, seq, batch, error: `torch reference exited with ${r.exitCode}` }));
+      continue;
+    }
+    console.log(line);
+    const torch = (JSON.parse(line) as { tokens_per_s: number }).tokens_per_s;
+    const ours = dapt.get(c);
+    console.log(JSON.stringify({
+      bench: 'train', case: 'vs-torch', config: name, task, seq, batch, dapt_tokens_per_s: ours ?? null, torch_tokens_per_s: torch,
+      ratio: ours === undefined ? null : Number((ours / torch).toFixed(2)),
+    }));
+  }
+  return failed;
 }

@@ -3,7 +3,7 @@
  * Library code throws DaptError; users see its message, never a stack trace (unless --debug).
  */
 import { parseArgs } from 'node:util';
-import { commandLoaders, loadAllCommands } from './commands/index.ts';
+import { commandLoaders, commandSummaries } from './commands/index.ts';
 import type { Command, CommandIO } from './types.ts';
 import { DaptError, InternalError, UsageError, isDaptError } from '../errors.ts';
 
@@ -12,7 +12,7 @@ const globalOptions = {
   help: { type: 'boolean', short: 'h', default: false },
 } as const;
 
-function helpText(commands: Command[]): string {
+function helpText(commands: Array<Pick<Command, 'name' | 'summary'>>): string {
   const width = Math.max(...commands.map((c) => c.name.length));
   const lines = commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`);
   return ['usage: dapt <command> [options]', '', 'commands:', ...lines, '', 'Add --help after a command for its options; --debug shows stack traces.'].join('\n');
@@ -31,7 +31,7 @@ export async function runCli(argv: string[], io: CommandIO): Promise<number> {
   try {
     const [name, ...rest] = argv;
     if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
-      io.stdout.write(helpText(await loadAllCommands()) + '\n');
+      io.stdout.write(helpText(await commandSummaries()) + '\n');
       return name === undefined ? 2 : 0;
     }
     const load = Object.hasOwn(commandLoaders, name) ? commandLoaders[name] : undefined;

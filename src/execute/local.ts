@@ -7,7 +7,7 @@
  */
 import { closeSync, openSync } from 'node:fs';
 import { execa } from 'execa';
-import { localDefaultSlots } from './concurrency.ts';
+import { localDefaultSlots, visibleGpus } from './concurrency.ts';
 import type { Executor, ExecutorContext, StageExit, StageHandle, StageJob } from './types.ts';
 
 export function createLocalExecutor(ctx: ExecutorContext): Executor {
@@ -15,7 +15,7 @@ export function createLocalExecutor(ctx: ExecutorContext): Executor {
   if (!command) throw new Error('daptCommand is empty');
   return {
     name: 'local',
-    defaultSlots: () => localDefaultSlots(),
+    defaultSlots: () => localDefaultSlots(undefined, undefined, visibleGpus(ctx.env)),
     async start(job: StageJob): Promise<StageHandle> {
       // execa's types admit only descriptors 0–9, but any descriptor number goes to spawn() as is
       // ("native"): the child writes to the file itself, with no pipe through this process.

@@ -1,6 +1,6 @@
 /**
  * Runs a plan's DAG: skips done stages, starts ready ones within the concurrency limits through
- * an Executor, holds each stage's lock while it runs, retries failures (which resume from their
+ * an Executor (the longest estimated remaining path first, see critical-path.ts), holds each stage's lock while it runs, retries failures (which resume from their
  * checkpoints), blocks only the dependents of a stage that failed for good, and on interrupt
  * asks running stages to checkpoint and stop.
  */
@@ -8,6 +8,7 @@ import { access, appendFile, mkdir, rm } from 'node:fs/promises';
 import type { Plan, Stage, StageKey, StageKind } from '../plan/types.ts';
 import { isHeavy, threadsPerHeavyStage } from './concurrency.ts';
 import { findDoneStages, recordCachedStage } from './cached.ts';
+import { SpeedModel, estimateTokens, remainingPaths } from './critical-path.ts';
 import { stagePaths } from './layout.ts';
 import { describeHolder, lockStatus, tryAcquireLock, type HeldLock } from './lock.ts';
 import { buildStageSpec, writeStageSpec, type SpecDefaults } from './spec.ts';
@@ -52,6 +53,8 @@ interface Entry {
   children: Entry[];
   parents: Entry[];
   handle: StageHandle | null;
+  /** Estimated work in tokens (critical-path.ts). */
+  tokens: number;
 }
 
 const FINISHED: ReadonlySet<StageRunState> = new Set(['cached', 'done']);
@@ -73,11 +76,22 @@ export class Scheduler {
   private readonly background: Array<Promise<void>> = [];
   private readonly counts = new Map<StageRunState, number>();
   private stopping = false;
+  private readonly speed = new SpeedModel();
+  /** Every entry, the longest estimated remaining path first; ties in plan order. */
+  private order: Entry[] = [];
+  /** GPUs no heavy stage holds now (Slots.devices). */
+  private readonly freeDevices: string[];
 
-  /** DAPT_THREADS for a stage process when several heavy stages share the cores. */
-  private threadEnv(heavy: boolean): Record<string, string> {
+  /**
+   * DAPT_THREADS for a stage process when several heavy stages share the cores, and the GPU a
+   * heavy stage may use when the slots come with devices.
+   */
+  private stageEnv(heavy: boolean, device: string | undefined): Record<string, string> {
     const threads = heavy ? threadsPerHeavyStage(this.opts.slots.heavy) : null;
-    return threads === null || process.env['DAPT_THREADS'] ? {} : { DAPT_THREADS: String(threads) };
+    return {
+      ...(threads === null || process.env['DAPT_THREADS'] ? {} : { DAPT_THREADS: String(threads) }),
+      ...(device === undefined ? {} : { CUDA_VISIBLE_DEVICES: device }),
+    };
   }
   private wakeUp: (() => void) | null = null;
   /** A wake-up that came while the loop was busy: the next sleep returns at once. */
@@ -93,7 +107,9 @@ export class Scheduler {
       children: [],
       parents: [],
       handle: null,
+      tokens: 0,
     }));
+    this.freeDevices = [...(opts.slots.devices ?? [])];
     this.counts.set('pending', this.entries.length);
     for (const e of this.entries) {
       this.byKey.set(e.stage.key, e);
@@ -107,6 +123,16 @@ export class Scheduler {
         parent.children.push(e);
       }
     }
+    const stages = new Map(opts.plan.stages.map((s) => [s.key, s]));
+    for (const e of this.entries) e.tokens = estimateTokens(e.stage, stages);
+    this.prioritise();
+  }
+
+  /** Orders the entries by estimated remaining path, with the speeds measured so far. */
+  private prioritise(): void {
+    const tokens = new Map(this.entries.map((e) => [e.stage.key, e.tokens]));
+    const path = remainingPaths(this.opts.plan.stages, this.speed, tokens);
+    this.order = [...this.entries].sort((a, b) => path.get(b.stage.key)! - path.get(a.stage.key)!);
   }
 
   /** Ctrl-C: start nothing new; ask running stages to checkpoint and stop. */
@@ -215,7 +241,7 @@ export class Scheduler {
     const { total, heavy } = this.opts.slots;
     let active = this.count('starting') + this.count('running');
     let activeHeavy = this.entries.filter((e) => e.heavy && (e.state === 'starting' || e.state === 'running')).length;
-    for (const e of this.entries) {
+    for (const e of this.order) {
       if (active >= total) return;
       if (!this.isReady(e) || (e.heavy && activeHeavy >= heavy)) continue;
       this.move(e, 'starting');
@@ -247,7 +273,13 @@ export class Scheduler {
         this.move(e, 'pending');
         return;
       }
-      await this.runAttempt(e, lock);
+      // There are as many devices as heavy slots, so a heavy stage always finds one free.
+      const device = e.heavy ? this.freeDevices.shift() : undefined;
+      try {
+        await this.runAttempt(e, lock, device);
+      } finally {
+        if (device !== undefined) this.freeDevices.push(device);
+      }
     } catch (err) {
       this.fail(e, `could not start: ${(err as Error).message}`);
     } finally {
@@ -255,7 +287,7 @@ export class Scheduler {
     }
   }
 
-  private async runAttempt(e: Entry, lock: HeldLock): Promise<void> {
+  private async runAttempt(e: Entry, lock: HeldLock, device: string | undefined): Promise<void> {
     const { stage } = e;
     const paths = stagePaths(this.opts.storeDir, stage.key);
     const tracking = this.opts.tracker ? await this.opts.tracker.startStage(stage, e.attempt) : null;
@@ -271,18 +303,23 @@ export class Scheduler {
         paths,
         heavy: e.heavy,
         attempt: e.attempt,
-        env: { DAPT_STAGE_LOCK_TOKEN: lock.token, ...this.threadEnv(e.heavy) },
+        env: { DAPT_STAGE_LOCK_TOKEN: lock.token, ...this.stageEnv(e.heavy, device) },
       });
     } catch (err) {
       if (tracking) await this.opts.tracker?.finishStage(tracking, 'FAILED');
       throw err;
     }
     e.handle = handle;
+    const started = performance.now();
     this.setState(e, 'running');
     await lock.update(handle.lockFields).catch(() => undefined);
     if (this.stopping) handle.interrupt();
     const exit = await handle.exited;
     e.handle = null;
+    if (exit.exitCode === 0 && e.tokens > 0) {
+      this.speed.record(e.stage.kind, e.tokens, (performance.now() - started) / 1000);
+      this.prioritise();
+    }
     const finishedRun = await exists(paths.exitcode);
     if (tracking && !finishedRun) await this.opts.tracker?.finishStage(tracking, this.stopping ? 'KILLED' : 'FAILED');
     await this.settle(e, exit);

@@ -14,6 +14,8 @@ import type { SchedulerOptions } from './scheduler.ts';
 export interface Slots {
   total: number;
   heavy: number;
+  /** GPU ids, one per heavy slot: each heavy stage sees only its own (CUDA_VISIBLE_DEVICES). */
+  devices?: string[];
 }
 
 /** One attempt at one stage, as handed to an executor. spec.json is already written. */

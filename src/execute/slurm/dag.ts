@@ -13,6 +13,7 @@ import { appendFile, mkdir, rm } from 'node:fs/promises';
 import type { Stage, StageKey, StageKind } from '../../plan/types.ts';
 import type { TrackingHandle } from '../../stages/types.ts';
 import { findDoneStages, recordCachedStage } from '../cached.ts';
+import { isHeavy } from '../concurrency.ts';
 import { stagePaths } from '../layout.ts';
 import { describeHolder, lockStatus, tryAcquireLock, type HeldLock } from '../lock.ts';
 import type { SchedulerOptions } from '../scheduler.ts';
@@ -23,6 +24,7 @@ import { observeJobs, settleEndedJob, type JobSighting } from './observe.ts';
 import { checkSharedStore } from './probe.ts';
 import { newRecord, removeRecord, writeRecord, type SubmissionRecord } from './record.ts';
 import { stageSbatchArgs, stageScript } from './sbatch.ts';
+import { stageResources } from './settings.ts';
 import { isStuckReason } from './states.ts';
 import type { SlurmClient, SlurmSettings } from './types.ts';
 
@@ -256,7 +258,7 @@ export class SlurmDagRun implements DagRun {
       await appendFile(paths.log, `=== ${stage.title}: attempt ${e.attempt}, submitted to Slurm ${new Date().toISOString()} ===\n`);
       const { settings } = this.deps;
       const jobId = await this.deps.client.submit({
-        args: stageSbatchArgs({ key: stage.key, title: stage.title, stageDir: paths.dir, logPath: paths.log, resources: settings.resources[stage.kind], dependencies }, settings),
+        args: stageSbatchArgs({ key: stage.key, title: stage.title, stageDir: paths.dir, logPath: paths.log, resources: stageResources(settings, stage.kind, isHeavy(stage)), dependencies }, settings),
         script: stageScript({
           key: stage.key,
           title: stage.title,

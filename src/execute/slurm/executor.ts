@@ -9,7 +9,7 @@ import { commandSlurmClient } from './client.ts';
 import { SlurmDagRun } from './dag.ts';
 import { observeJobs, readExitCode } from './observe.ts';
 import { stageSbatchArgs, stageScript } from './sbatch.ts';
-import { resolveSlurmSettings } from './settings.ts';
+import { resolveSlurmSettings, stageResources } from './settings.ts';
 import type { SlurmClient, SlurmSettings } from './types.ts';
 
 async function waitForJob(client: SlurmClient, jobId: string, exitcodePath: string, settings: SlurmSettings): Promise<StageExit> {
@@ -32,7 +32,7 @@ export function createSlurmExecutor(ctx: ExecutorContext, client: SlurmClient = 
     defaultSlots: () => ({ total: Number.MAX_SAFE_INTEGER, heavy: Number.MAX_SAFE_INTEGER }),
     async start(job: StageJob): Promise<StageHandle> {
       const jobId = await client.submit({
-        args: stageSbatchArgs({ key: job.key, title: job.title, stageDir: job.paths.dir, logPath: job.paths.log, resources: settings.resources[job.kind], dependencies: [] }, settings),
+        args: stageSbatchArgs({ key: job.key, title: job.title, stageDir: job.paths.dir, logPath: job.paths.log, resources: stageResources(settings, job.kind, job.heavy), dependencies: [] }, settings),
         script: stageScript({ key: job.key, title: job.title, attempt: job.attempt, command: [...ctx.daptCommand, 'stage', job.paths.spec], parentManifests: [], setup: settings.setup, env: job.env }),
         env: {},
       });

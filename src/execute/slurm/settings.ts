@@ -21,7 +21,7 @@ export const DEFAULT_RESOURCES: Readonly<Record<StageKind, SlurmResources>> = {
   aggregate: { cpus: 1, mem: '2G', time: '0:30:00', gpus: 0 },
 };
 
-/** Kinds that run a model and so get the GPUs asked for with `gpus:`. */
+/** Kinds that may run a model and so get the GPUs asked for with `gpus:` (see stageResources). */
 const GPU_KINDS: ReadonlySet<StageKind> = new Set(['pretrain', 'finetune', 'evaluate', 'select']);
 
 export const DEFAULT_POLL_MS = 5000;
@@ -45,4 +45,13 @@ export function resolveSlurmSettings(execution: ExecutionSpec | null, profile: E
     setup: prof?.setup ?? [],
     pollMs: prof?.pollSeconds !== undefined ? Math.round(prof.pollSeconds * 1000) : DEFAULT_POLL_MS,
   };
+}
+
+/**
+ * The resources one stage asks for: its kind's, without GPUs when the stage runs no model (a
+ * TF-IDF or random selection, like aggregation, would hold a GPU it never uses).
+ */
+export function stageResources(settings: SlurmSettings, kind: StageKind, runsModel: boolean): SlurmResources {
+  const resources = settings.resources[kind];
+  return runsModel ? resources : { ...resources, gpus: 0 };
 }

@@ -10,9 +10,19 @@ const packages = {
   tensorflow: '@tensorflow/tfjs-node',
 } as const;
 
-/** `load` is the module loader (replaceable in tests). */
-export async function loadNativeTensorflow(which: keyof typeof packages, load: (specifier: string) => Promise<unknown> = (s) => import(s)): Promise<ProbeResult> {
+/**
+ * `load` is the module loader and `env` the environment TensorFlow reads (both replaceable in
+ * tests). For the GPU binding, memory growth is turned on unless the user set it: by default
+ * TensorFlow reserves nearly all of a GPU's memory when it opens the device. It reads the
+ * variable then, so it is set before the binding loads. Not run here: no GPU where this was written.
+ */
+export async function loadNativeTensorflow(
+  which: keyof typeof packages,
+  load: (specifier: string) => Promise<unknown> = (s) => import(s),
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<ProbeResult> {
   const specifier: string = packages[which];
+  if (which === 'tensorflow-gpu') env['TF_FORCE_GPU_ALLOW_GROWTH'] ??= 'true';
   try {
     await load(specifier);
     return { ok: true };

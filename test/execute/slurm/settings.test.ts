@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import type { ExecutionSpec } from '../../../src/config/types.ts';
 import { isDaptError } from '../../../src/errors.ts';
 import { loadExecutionProfile, type ExecutionProfile } from '../../../src/execute/profile.ts';
-import { DEFAULT_POLL_MS, DEFAULT_RESOURCES, resolveSlurmSettings } from '../../../src/execute/slurm/settings.ts';
+import { DEFAULT_POLL_MS, DEFAULT_RESOURCES, resolveSlurmSettings, stageResources } from '../../../src/execute/slurm/settings.ts';
 
 const fromFile: ExecutionSpec = { executor: 'slurm', jobs: null, slurm: { partition: 'cpu', account: 'lab', gpus: 1, extraArgs: ['--qos=low'] } };
 
@@ -25,6 +25,13 @@ test('the experiment file: GPUs go to the kinds that run a model only', () => {
   assert.deepEqual([s.partition, s.account, s.extraArgs], ['cpu', 'lab', ['--qos=low']]);
   for (const kind of ['pretrain', 'finetune', 'evaluate', 'select'] as const) assert.equal(s.resources[kind].gpus, 1, kind);
   assert.equal(s.resources.aggregate.gpus, 0);
+});
+
+test('a selection that runs no model (TF-IDF, random) asks for no GPU; one that embeds with a model does', () => {
+  const s = resolveSlurmSettings(fromFile, profile({ resources: { select: { gpus: 2 } } }));
+  assert.equal(stageResources(s, 'select', true).gpus, 2);
+  assert.deepEqual(stageResources(s, 'select', false), { ...s.resources.select, gpus: 0 });
+  assert.equal(stageResources(s, 'pretrain', true).gpus, fromFile.slurm!.gpus);
 });
 
 test('the profile overrides the file field by field; extra args are appended after the file\'s', () => {

@@ -12,3 +12,14 @@ test('a libtensorflow binding that is absent or broken is "not available", with 
   assert.match((r as { reason: string }).reason, /@tensorflow\/tfjs-node could not be loaded \(The Node.js native addon/);
   assert.deepEqual(await loadNativeTensorflow('tensorflow', () => Promise.resolve({})), { ok: true });
 });
+
+test('the GPU binding loads with memory growth on, unless the user chose otherwise', async () => {
+  const seen: Array<string | undefined> = [];
+  const rows: Array<[string, 'tensorflow' | 'tensorflow-gpu', NodeJS.ProcessEnv, string | undefined]> = [
+    ['gpu, not set', 'tensorflow-gpu', {}, 'true'],
+    ['gpu, set by the user', 'tensorflow-gpu', { TF_FORCE_GPU_ALLOW_GROWTH: 'false' }, 'false'],
+    ['cpu binding', 'tensorflow', {}, undefined],
+  ];
+  for (const [, which, env] of rows) await loadNativeTensorflow(which, async () => void seen.push(env['TF_FORCE_GPU_ALLOW_GROWTH']), env);
+  assert.deepEqual(seen, rows.map((r) => r[3]));
+});

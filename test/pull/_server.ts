@@ -24,6 +24,8 @@ export class TestServer {
   readonly requests: { path: string; range: string | undefined; auth: string | undefined }[] = [];
   /** Faults consumed in order by the first request whose path matches. */
   readonly faults: { match: RegExp; fault: Fault }[] = [];
+  /** Bytes served at a `resolve` path instead of the listed file's: a corrupted CDN copy. */
+  readonly tamper = new Map<string, Buffer>();
   /** Serve files whole (200) even to Range requests, as some servers do. */
   ignoreRange = false;
   #server: Server | null = null;
@@ -111,7 +113,7 @@ export class TestServer {
       );
     }
     const file = files[resolve![3]!];
-    return file === undefined ? json(404, { error: 'Entry not found' }) : file.data;
+    return file === undefined ? json(404, { error: 'Entry not found' }) : (this.tamper.get(path) ?? file.data);
   }
 }
 

@@ -103,7 +103,7 @@ async function hubCall<T>(id: string, revision: string, s: HubSettings, call: ()
     return await call();
   } catch (e) {
     const url = `${s.endpoint}/${id}`;
-    if (!(e instanceof HubApiError)) throw new DownloadError(`${url}: cannot reach the Hub (${(e as Error).message}); check the network or HF_ENDPOINT, or set HF_HUB_OFFLINE=1 to use the cache only`, { url });
+    if (!(e instanceof HubApiError)) throw new DownloadError(`${url}: the Hub request failed (${(e as Error).message}); check the network, HF_ENDPOINT and HF_TOKEN, or set HF_HUB_OFFLINE=1 to use the cache only`, { url });
     const status = e.statusCode;
     if (status === 401 || status === 403) {
       throw new DownloadError(`${id}: HTTP ${status}, the Hub refused access. ${s.token ? 'The token in HF_TOKEN has no access to it' : 'It may be private or gated (set HF_TOKEN), or the id may be misspelt'} (and accept the model's terms on its page if it is gated)`, { url, status });

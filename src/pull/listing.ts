@@ -23,7 +23,7 @@ export async function listing(dataRoot: string, hub: HubSettings): Promise<strin
   for (const u of UNAVAILABLE) lines.push(`    ${u.name.padEnd(28)} ${u.kind.padEnd(6)}  ${u.licence}`);
   lines.push(`Hub models (hub:ID[@REVISION], any Hub id; into the Hub cache ${hub.cacheDir}, from ${hub.endpoint}):`);
   for (const m of KNOWN_MODELS) {
-    const hit = await resolveCached(hub.cacheDir, m.id, 'main');
+    const hit = resolveCached(hub.cacheDir, m.id, 'main');
     lines.push(`    ${`hub:${m.id}`.padEnd(34)} ${(hit ? `present (main = ${hit.commit.slice(0, 12)})` : 'absent').padEnd(30)} ${m.note}`);
   }
   return lines.join('\n') + '\n';

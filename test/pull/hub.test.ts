@@ -101,7 +101,7 @@ test('a snapshot Python left in the cache is found offline', async () => {
     writeFileSync(join(repo, 'blobs', sha256(data)), data);
     symlinkSync(join('..', '..', 'blobs', sha256(data)), join(repo, 'snapshots', c1, name));
   }
-  assert.deepEqual(await resolveCached(cacheDir, 'org/py', 'main'), { commit: c1, dir: join(repo, 'snapshots', c1) });
+  assert.deepEqual(resolveCached(cacheDir, 'org/py', 'main'), { commit: c1, dir: join(repo, 'snapshots', c1) });
   assert.equal((await pull('org/py', 'main', { offline: true })).commit, c1);
 });
 
@@ -128,5 +128,5 @@ test('a corrupted blob from the server fails the LFS sha256 and is not linked', 
   server.tamper.set(`/org/bad/resolve/${c1}/model.safetensors`, Buffer.concat([weights1.subarray(1), Buffer.from([0])]));
   await assert.rejects(pull('org/bad', 'main'), (e: DaptError) => e.code === 'DAPT_CHECKSUM_MISMATCH' && e.message.includes(sha256(weights1)));
   server.tamper.clear();
-  assert.equal(await resolveCached(cacheDir, 'org/bad', 'main'), null);
+  assert.equal(resolveCached(cacheDir, 'org/bad', 'main'), null);
 });

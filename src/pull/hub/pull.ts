@@ -30,7 +30,7 @@ export interface PulledModel {
 export async function pullModel(id: string, revision: string, opts: ModelPullOptions): Promise<PulledModel> {
   const s = opts.settings;
   if (s.offline) {
-    const hit = await resolveCached(s.cacheDir, id, revision);
+    const hit = resolveCached(s.cacheDir, id, revision);
     if (hit === null) {
       throw new DownloadError(`HF_HUB_OFFLINE is set and ${id}@${revision} is not in the Hub cache ${s.cacheDir}; pull it once with network access (unset HF_HUB_OFFLINE), or copy the cache from a machine that has it`, { url: `${s.endpoint}/${id}` });
     }

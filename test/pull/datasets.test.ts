@@ -26,7 +26,8 @@ const entry = (pins: boolean): DatasetEntry => ({
     { path: 'tasks/toy/dev.jsonl', url: 'tasks/toy/dev.jsonl', bytes: dev.length, sha256: pins ? sha256(dev) : null },
   ],
 });
-const fast = { retries: 1, backoffMs: () => 0, idleTimeoutMs: 2_000 };
+// generous: the test machine may be loaded; no test here waits for a timeout
+const fast = { retries: 1, backoffMs: () => 0, idleTimeoutMs: 60_000 };
 
 before(() => server.start());
 after(async () => {

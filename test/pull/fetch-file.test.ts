@@ -14,7 +14,7 @@ const body = randomBytes(200_000);
 const pin = { algorithm: 'sha256' as const, digest: sha256(body) };
 let dir: string;
 const dirs: string[] = [];
-const fast = { retries: 2, backoffMs: () => 0, idleTimeoutMs: 2_000 };
+const fast = { retries: 2, backoffMs: () => 0, idleTimeoutMs: 60_000 };
 
 before(() => server.start());
 after(async () => {
@@ -117,8 +117,11 @@ test('5xx and 429 are retried; too many of them give up with the last problem', 
   await rejectsWith(get(), 'DAPT_DOWNLOAD', /HTTP 500.*gave up after 3 attempts/);
 });
 
-test('a server that never answers times out and is retried', async () => {
+test('a server that never answers times out with a clear error', async () => {
   server.faults.push({ match: /file\.bin/, fault: { kind: 'hang' } });
+  await rejectsWith(get({ idleTimeoutMs: 300, retries: 0 }), 'DAPT_DOWNLOAD', /no response in 0\.3 s/);
+  assert.equal(existsSync(dest()), false);
+});
   await get({ idleTimeoutMs: 300 });
   assert.deepEqual(readFileSync(dest()), body);
   assert.equal(server.requests.length, 2);

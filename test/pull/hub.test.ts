@@ -29,7 +29,7 @@ const files = (weights: Buffer) => ({
   'tokenizer.json': { data: tokenizer, lfs: false },
   'pytorch_model.bin': { data: Buffer.from('not wanted'), lfs: true },
 });
-const fast = { retries: 1, backoffMs: () => 0, idleTimeoutMs: 2_000 };
+const fast = { retries: 1, backoffMs: () => 0, idleTimeoutMs: 60_000 };
 
 before(() => server.start());
 after(async () => {

@@ -20,6 +20,9 @@ export type ErrorCode =
   | 'DAPT_TRACKING'
   | 'DAPT_SLURM'
   | 'DAPT_INTERRUPTED'
+  | 'DAPT_DOWNLOAD'
+  | 'DAPT_CHECKSUM_MISMATCH'
+  | 'DAPT_NOT_DOWNLOADABLE'
   | 'DAPT_INTERNAL';
 
 /** Exit codes: 2 = the input is wrong, 1 = something failed while doing valid work, 130 = interrupted. */
@@ -30,6 +33,7 @@ const exitCodes: Partial<Record<ErrorCode, number>> = {
   DAPT_DATA_INVALID: 2,
   DAPT_LEAKAGE: 2,
   DAPT_STAGE_SPEC_INVALID: 2,
+  DAPT_NOT_DOWNLOADABLE: 2,
   DAPT_INTERRUPTED: 130,
 };
 
@@ -84,6 +88,25 @@ export class StageFailedError extends DaptError {
 export class InterruptedError extends DaptError {
   constructor(message = 'interrupted; finished work is kept and the next `dapt run` resumes') {
     super('DAPT_INTERRUPTED', message);
+  }
+}
+
+/** A download that failed for good (HTTP status, network, offline mode); `detail` has url and status. */
+export class DownloadError extends DaptError {
+  constructor(message: string, detail: { url: string; status?: number }) {
+    super('DAPT_DOWNLOAD', message, { detail });
+  }
+}
+
+/** Downloaded bytes that are not the pinned ones; the partial file is already deleted. */
+export class ChecksumError extends DaptError {
+  constructor(detail: { file: string; url: string; algorithm: string; expected: string; actual: string }) {
+    super(
+      'DAPT_CHECKSUM_MISMATCH',
+      `${detail.file}: downloaded bytes have ${detail.algorithm} ${detail.actual}, expected ${detail.expected} (from ${detail.url}); ` +
+        'the file was deleted. Retry; if it persists, the source (or --mirror) serves other content than the pinned release.',
+      { detail },
+    );
   }
 }
 

@@ -5,7 +5,9 @@ import { ConfigError, DaptError } from '../errors.ts';
 import type { RefResolver } from './baseRef.ts';
 import { formatIssues } from './format.ts';
 import { notTextIssue } from './parse.ts';
-import type { ConfigIssue, Experiment, ValidationResult } from './types.ts';
+import { resolveCached, snapshotDir } from '../pull/hub/cache.ts';
+import { hubSettings } from '../pull/hub/settings.ts';
+import type { ConfigIssue, Experiment, HubResolver, ValidationResult } from './types.ts';
 import { validateExperimentText } from './validate.ts';
 
 const decoder = new TextDecoder('utf-8', { fatal: true });
@@ -59,6 +61,13 @@ function checkpointExists(dir: string): boolean {
   }
 }
 
+/** `base: {hub}` from the Hub cache of this process's environment (HF_HOME, HF_HUB_CACHE). */
+const resolveHub: HubResolver = (id, revision) => {
+  const { cacheDir } = hubSettings(process.env);
+  const hit = resolveCached(cacheDir, id, revision);
+  return hit ?? { dir: snapshotDir(cacheDir, id, revision), commit: null };
+};
+
 /**
  * Reads and validates an experiment file and every file it references. Bad input never throws: it
  * returns `{ok: false, issues}` (a missing file is an issue at 1:1). Throws DaptError only for
@@ -73,7 +82,7 @@ export async function loadExperiment(file: string, opts: { cwd?: string } = {}):
   }
   const decoded = decodeExperimentBytes(read.bytes);
   if ('notText' in decoded) return { ok: false, issues: [notTextIssue(abs, decoded.notText)] };
-  return validateExperimentText(decoded.text, abs, resolveFromDisk, { checkpointExists });
+  return validateExperimentText(decoded.text, abs, resolveFromDisk, { checkpointExists, resolveHub });
 }
 
 /** Like loadExperiment, but throws ConfigError (message: the formatted issues; detail: the issues). */

@@ -138,9 +138,22 @@ export interface TokenizerTrainSpec {
   minFrequency: number;
 }
 
+export interface HubBase {
+  id: string;
+  revision: string;
+  commit: string | null;
+}
+
+/** Finds a Hub model in the local Hub cache (config loading reads no network). */
+export type HubResolver = (id: string, revision: string) => { dir: string; commit: string | null };
+
 export type BaseSpec =
-  /** A local Hugging Face checkpoint directory (absolute after loading). */
-  | { kind: 'checkpoint'; path: string; from: string | null }
+  /**
+   * A local Hugging Face checkpoint directory (absolute after loading). For `base: {hub}` it is the
+   * Hub cache's snapshot of the revision's commit; `hub.commit` is null when the cache does not
+   * have it yet (then planning reports it missing and says to `dapt pull` it).
+   */
+  | { kind: 'checkpoint'; path: string; from: string | null; hub?: HubBase }
   | {
       kind: 'scratch';
       /** The file the base was declared in when referenced (`base: {experiment: base.yaml}`). */

@@ -17,7 +17,7 @@ import { experimentSchema } from './schema.ts';
 import { schemaIssues } from './schemaIssues.ts';
 import { expandSweep, type Override } from './sweep/expand.ts';
 import { setPath } from './sweep/paths.ts';
-import type { BaseSpec, ConfigIssue, Experiment, SweepPoint, ValidationResult } from './types.ts';
+import type { BaseSpec, ConfigIssue, Experiment, HubResolver, SweepPoint, ValidationResult } from './types.ts';
 import { formatPath } from './paths.ts';
 import { InternalError } from '../errors.ts';
 import { rec, str, type Raw } from './view.ts';
@@ -27,6 +27,8 @@ export type { RefResolver } from './baseRef.ts';
 export interface ValidateOptions {
   /** When given, a `base: {checkpoint}` directory it reports missing becomes a warning. */
   checkpointExists?: (absDir: string) => boolean;
+  /** Finds `base: {hub}` models in the Hub cache; without it their path only names them. */
+  resolveHub?: HubResolver;
   /** Files being validated above this one (cycle detection for base references). */
   stack?: string[];
 }
@@ -91,7 +93,7 @@ export function validateExperimentText(text: string, file: string, resolveRef: R
   const baseCache = new Map<string, BaseSpec | null>();
   const baseFor = (d: Raw, where?: Override): BaseSpec | null => {
     const rel = str(rec(d.base).experiment);
-    if (rel === undefined) return ownBase(d, file);
+    if (rel === undefined) return ownBase(d, file, opts.resolveHub);
     if (baseCache.has(rel)) return baseCache.get(rel)!;
     const r = resolveBaseRef(rel, file, stack, resolveRef, (t, f, res, st) => validateExperimentText(t, f, res, { ...opts, stack: st }));
     if (r.ok) warnings.push(...r.warnings);
@@ -140,7 +142,10 @@ export function validateExperimentText(text: string, file: string, resolveRef: R
       // A referenced file's own validation already warned at its `checkpoint:` line.
       if (b.kind !== 'checkpoint' || b.from !== null || reported.has(b.path) || opts.checkpointExists(b.path)) continue;
       reported.add(b.path);
-      warnings.push(locator.locate({ code: 'checkpoint-not-found', path: ['base', 'checkpoint'], message: `the base checkpoint ${b.path} does not exist (or has no config.json) on this machine; \`dapt plan\` and \`dapt run\` will need it` }));
+      const message = b.hub
+        ? `the Hub model ${b.hub.id}@${b.hub.revision} is not in the Hub cache; \`dapt pull hub:${b.hub.id}@${b.hub.revision}\` fetches it (\`dapt plan\` and \`dapt run\` need it)`
+        : `the base checkpoint ${b.path} does not exist (or has no config.json) on this machine; \`dapt plan\` and \`dapt run\` will need it`;
+      warnings.push(locator.locate({ code: 'checkpoint-not-found', path: ['base', b.hub ? 'hub' : 'checkpoint'], message }));
     }
   }
 

@@ -33,5 +33,5 @@ export const EXCLUSIVE_SIBLINGS: ReadonlyArray<readonly string[]> = [
   ['max_steps', 'epochs'],
   ['ratio', 'steps'],
   ['linear', 'cosine', 'step'],
-  ['checkpoint', 'experiment', 'scratch'],
+  ['checkpoint', 'hub', 'experiment', 'scratch'],
 ];

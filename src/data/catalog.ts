@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { mkdir, readFile, readdir, stat } from 'node:fs/promises';
-import { basename, dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve, sep } from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
 import type { Experiment } from '../config/types.ts';
 import { DaptError, DataError, InternalError } from '../errors.ts';
@@ -139,7 +139,9 @@ async function findCheckpoint(dir: string): Promise<Resolved> {
   try {
     names = (await readdir(dir)).sort();
   } catch {
-    throw new MissingInput(`checkpoint directory not found: ${dir} (expected ${CHECKPOINT_REQUIRED.join(', ')} in it)`);
+    // a `base: {hub}` not pulled yet points into the Hub cache
+    const pull = dir.includes(`${sep}snapshots${sep}`) || dir.startsWith('hub:') ? '; fetch a Hub model with `dapt pull hub:ID@REVISION`' : '';
+    throw new MissingInput(`checkpoint directory not found: ${dir} (expected ${CHECKPOINT_REQUIRED.join(', ')} in it)${pull}`);
   }
   const files: FileEntry[] = [];
   for (const name of names) {

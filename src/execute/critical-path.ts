@@ -36,6 +36,9 @@ export function estimateTokens(stage: Stage, byKey: ReadonlyMap<StageKey, Stage>
     case 'evaluate': {
       const p = stage.params;
       if (p.target === 'mlm') return p.heldOut.maxDocs * p.maxSeqLength * FORWARD_ONLY;
+      // The reference runs no model; a probe is forward passes over train, dev and test.
+      if (p.target === 'reference') return 0;
+      if (p.target === 'probe') return 3 * examples(p.task) * p.maxSeqLength * FORWARD_ONLY;
       const parent = byKey.get(p.finetune);
       const seq = parent?.kind === 'finetune' ? parent.params.hparams.maxSeqLength : 0;
       return p.splits.length * examples(p.task) * seq * FORWARD_ONLY;

@@ -103,6 +103,12 @@ const rows: Row[] = [
   ['warm-up ratio 1', rules.ratiosInRange, doc({ defaults: { optimizer: { warmup: { ratio: 1 } } } }), [['ratio-out-of-range', 'defaults.optimizer.warmup.ratio']]],
   ['fine-tuning dropout 1 and threshold 1.5', rules.ratiosInRange, doc({ finetune: { seeds: [1], dropout: 1, degenerate: { policy: 'drop', threshold: 1.5 } } }), [['ratio-out-of-range', 'finetune.dropout'], ['ratio-out-of-range', 'finetune.degenerate.threshold']]],
   // fine-tuning and model
+  // base
+  ['a hub base with its revision', rules.baseHasOneKind, doc({ base: { hub: 'roberta-base', revision: 'main' } }), []],
+  ['a checkpoint base', rules.baseHasOneKind, doc({ base: { checkpoint: 'ckpt' } }), []],
+  ['hub and checkpoint', rules.baseHasOneKind, doc({ base: { hub: 'roberta-base', checkpoint: 'ckpt' } }), [['wrong-shape', 'base']]],
+  ['an empty base', rules.baseHasOneKind, doc({ base: {} }), [['wrong-shape', 'base']]],
+  ['revision without hub', rules.baseHasOneKind, doc({ base: { checkpoint: 'ckpt', revision: 'main' } }), [['wrong-shape', 'base.revision']]],
   ['five seeds', rules.seedsPresentAndUnique, doc({ finetune: { seeds: [1, 2, 3, 4, 5] } }), []],
   ['no finetune with tasks', rules.seedsPresentAndUnique, without(doc(), 'finetune'), [['seeds-missing', '(document)']]],
   ['no seeds with tasks', rules.seedsPresentAndUnique, doc({ finetune: { lr: 1e-5 } }), [['seeds-missing', 'finetune']]],

@@ -19,6 +19,7 @@ export const commandLoaders: Record<string, () => Promise<Command>> = {
   stage: async () => (await import('./stage.ts')).stage,
   gc: async () => (await import('./gc.ts')).gc,
   sync: async () => (await import('./sync.ts')).sync,
+  pull: async () => (await import('./pull.ts')).pull,
 };
 
 /** Every command, loaded (for `dapt --help`). */

@@ -3,6 +3,7 @@ import { dirname, resolve } from 'node:path';
 import { BUILTIN_ARCHITECTURE, BUILTIN_DEGENERATE, BUILTIN_FINETUNE, BUILTIN_LINEAR_CLASSIFIER, BUILTIN_REFERENCE, BUILTIN_TOKENIZER } from '../builtins.ts';
 import { armEntries, armTasks, resolveItem } from '../phaseItems.ts';
 import type {
+  HubResolver,
   ArchitectureSpec,
   ArmSpec,
   BaseSpec,
@@ -75,10 +76,17 @@ function tokenizer(t: Raw): TokenizerTrainSpec {
 }
 
 /** The base when it is declared in this file (`checkpoint:` or `scratch:`); references are resolved by the caller. */
-export function ownBase(doc: Raw, file: string): BaseSpec | null {
+export function ownBase(doc: Raw, file: string, hub?: HubResolver): BaseSpec | null {
   const base = rec(doc.base);
   const checkpoint = str(base.checkpoint);
   if (checkpoint !== undefined) return { kind: 'checkpoint', path: resolve(dirname(file), checkpoint), from: null };
+  const id = str(base.hub);
+  if (id !== undefined) {
+    const revision = str(base.revision) ?? 'main';
+    // Without a resolver (validating text alone) the path only names the model; planning needs one.
+    const found = hub ? hub(id, revision) : { dir: `hub:${id}@${revision}`, commit: null };
+    return { kind: 'checkpoint', path: found.dir, from: null, hub: { id, revision, commit: found.commit } };
+  }
   if (!isRecord(base.scratch)) return null;
   const s = base.scratch;
   const cs = corpora(doc);

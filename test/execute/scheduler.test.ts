@@ -131,6 +131,7 @@ test('interrupt: running stages checkpoint and stop, nothing new starts, the nex
   assert.equal(result.interrupted, true);
   assert.equal(result.states.get(finetune.key), 'interrupted');
   assert.equal(result.states.get(stageOf(plan, 'evaluate').key), 'pending');
+  process.env.DAPT_FAKE_STEP_MS = '0'; // the resumed run needs no pacing (withEnv restores it)
   const again = await scheduler(study, plan).s.run();
   assert.ok([...again.states.values()].every((x) => x === 'done'));
   const starts = (await readMarker(study)).filter((l) => l.event === 'start' && l.key === finetune.key);

@@ -12,7 +12,9 @@ import { Writable } from 'node:stream';
 import { execa, type ResultPromise } from 'execa';
 import { runCli } from '../../src/cli/main.ts';
 import { prepareStudy } from '../../src/execute/prepare.ts';
+import type { SchedulerOptions } from '../../src/execute/scheduler.ts';
 import type { Plan, Stage, StageKind } from '../../src/plan/types.ts';
+import { inProcessExecutor } from './_in-process.ts';
 
 export const repo = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const daptBin = join(repo, 'bin', 'dapt.js');
@@ -218,4 +220,21 @@ export async function waitFor<T>(what: string, probe: () => Promise<T | null | u
     if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 50));
   }
+}
+
+/** In-process scheduler options for a tiny study run by the fake trainer; a test overrides what it exercises. */
+export function schedulerOptions(study: TinyStudy, plan: Plan, overrides: Partial<SchedulerOptions> = {}): SchedulerOptions {
+  return {
+    plan,
+    storeDir: study.store,
+    executor: inProcessExecutor(),
+    slots: { total: 1, heavy: 1 },
+    retry: 0,
+    force: new Set(),
+    verify: false,
+    specDefaults: { storeDir: study.store, dataRoot: study.env['DAPT_DATA']!, backend: 'auto', checkpointEverySeconds: 300, trainer: 'fake' },
+    tracker: null,
+    onEvent: () => undefined,
+    ...overrides,
+  };
 }

@@ -5,7 +5,7 @@ import { SpeedModel, estimateTokens, remainingPaths } from '../../src/execute/cr
 import { Scheduler } from '../../src/execute/scheduler.ts';
 import type { Stage, StageKind } from '../../src/plan/types.ts';
 import { inProcessExecutor, withEnv } from './_in-process.ts';
-import { planOf, stageOf, tinyStudy } from './_study.ts';
+import { planOf, schedulerOptions, stageOf, tinyStudy } from './_study.ts';
 
 /** Only what remainingPaths reads: key, kind, parents. */
 function node(key: string, kind: StageKind, parents: string[] = []): Stage {
@@ -56,18 +56,7 @@ test('with one heavy slot, the pretraining starts before a fine-tune that does n
   const firstHeavy = plan.stages.find((s) => s.kind === 'finetune' || s.kind === 'pretrain')!;
   assert.notEqual(firstHeavy.key, pretrain.key, 'in plan order a baseline fine-tune comes first, so the order below is the scheduler\'s choice');
   const executor = inProcessExecutor();
-  const result = await new Scheduler({
-    plan,
-    storeDir: study.store,
-    executor,
-    slots: { total: 1, heavy: 1 },
-    retry: 0,
-    force: new Set(),
-    verify: false,
-    specDefaults: { storeDir: study.store, dataRoot: study.env['DAPT_DATA']!, backend: 'auto', checkpointEverySeconds: 300, trainer: 'fake' },
-    tracker: null,
-    onEvent: () => undefined,
-  }).run();
+  const result = await new Scheduler(schedulerOptions(study, plan, { executor })).run();
   assert.equal(result.failures.length, 0);
   const started = executor.started.map((j) => j.key);
   const heavy = executor.started.filter((j) => j.heavy).map((j) => j.key);

@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import { Scheduler } from '../../src/execute/scheduler.ts';
 import type { Executor } from '../../src/execute/types.ts';
 import { inProcessExecutor, withEnv } from './_in-process.ts';
-import { planOf, tinyStudy } from './_study.ts';
+import { planOf, schedulerOptions, tinyStudy } from './_study.ts';
 
 test('each heavy stage sees one GPU that no running stage holds; light stages see none', async (t) => {
   const study = await tinyStudy(t, { arms: ['dapt', 'tapt'], seeds: [1, 2] });
@@ -27,18 +27,7 @@ test('each heavy stage sees one GPU that no running stage holds; light stages se
       return { ...handle, exited: handle.exited.finally(() => device !== undefined && held.delete(device)) };
     },
   };
-  const result = await new Scheduler({
-    plan,
-    storeDir: study.store,
-    executor,
-    slots: { total: 4, heavy: devices.length, devices },
-    retry: 0,
-    force: new Set(),
-    verify: false,
-    specDefaults: { storeDir: study.store, dataRoot: study.env['DAPT_DATA']!, backend: 'auto', checkpointEverySeconds: 300, trainer: 'fake' },
-    tracker: null,
-    onEvent: () => undefined,
-  }).run();
+  const result = await new Scheduler(schedulerOptions(study, plan, { executor, slots: { total: 4, heavy: devices.length, devices } })).run();
   assert.equal(result.failures.length, 0);
   assert.equal(inner.peak.heavy, devices.length, 'both GPUs were in use at once');
   for (const s of seen) {

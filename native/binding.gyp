@@ -1,6 +1,6 @@
 {
   "variables": {
-    "dapt_sources": ["src/addon.c", "src/args.c", "src/blas.c", "src/elementwise.c", "src/layernorm.c", "src/softmax.c", "src/attention.c"],
+    "dapt_sources": ["src/addon.c", "src/args.c", "src/blas.c", "src/gemm.c", "src/elementwise.c", "src/layernorm.c", "src/softmax.c", "src/attention.c"],
     "dapt_cflags": ["-O3", "-fopenmp", "-fno-math-errno", "-std=c11"]
   },
   "targets": [

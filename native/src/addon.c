@@ -8,6 +8,7 @@
 #include "args.h"
 #include "attention.h"
 #include "blas.h"
+#include "gemm.h"
 #include "kernels.h"
 #ifdef _OPENMP
 #include <omp.h>
@@ -173,10 +174,6 @@ static size_t batch_span(dapt_args *a, size_t batch, size_t stride, size_t each)
   return before_last + each;
 }
 
-static int trans(double flag) {
-  return flag != 0 ? DAPT_TRANS : DAPT_NO_TRANS;
-}
-
 /* sgemm(heap, transA, transB, M, N, K, alpha, a, lda, b, ldb, beta, c, ldc) */
 KERNEL(sgemm, "sgemm", 13, {
   const int ta = a.v[0] != 0, tb = a.v[1] != 0;
@@ -185,8 +182,7 @@ KERNEL(sgemm, "sgemm", 13, {
   const float *B = F32(8, matrix_span(&a, tb ? n : k, tb ? k : n, ldb, 9));
   float *C = F32(11, matrix_span(&a, m, n, ldc, 12));
   if (!blas_loaded(&a)) return NULL;
-  dapt_sgemm(DAPT_ROW_MAJOR, trans(a.v[0]), trans(a.v[1]), (int)m, (int)n, (int)k, FL(5), A, (int)lda, B, (int)ldb, FL(10), C,
-             (int)ldc);
+  dapt_gemm(ta, tb, m, n, k, FL(5), A, lda, B, ldb, FL(10), C, ldc);
   return undefined(env);
 })
 
@@ -199,10 +195,7 @@ KERNEL(sgemm_batched, "sgemmBatched", 12, {
   const float *B = F32(7, batch_span(&a, batch, sb, MUL(k, n)));
   float *C = F32(9, batch_span(&a, batch, sc, MUL(m, n)));
   if (!blas_loaded(&a)) return NULL;
-  for (size_t i = 0; i < batch; i++) {
-    dapt_sgemm(DAPT_ROW_MAJOR, trans(a.v[0]), trans(a.v[1]), (int)m, (int)n, (int)k, 1.0f, A + i * sa, ta ? (int)m : (int)k,
-               B + i * sb, tb ? (int)k : (int)n, 0.0f, C + i * sc, (int)n);
-  }
+  dapt_gemm_batched(ta, tb, m, n, k, A, sa, B, sb, C, sc, batch);
   return undefined(env);
 })
 
@@ -266,15 +259,11 @@ static napi_value string(napi_env env, const char *s) {
   return r;
 }
 
-/* loadBlas(threads) → { ok, library, core } | { ok: false, error } */
+/* loadBlas() → { ok, library, core } | { ok: false, error } */
 static napi_value load_blas(napi_env env, napi_callback_info info) {
-  napi_value argv[1];
-  size_t argc = 1;
-  double threads = 0;
-  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
-  if (argc >= 1) napi_get_value_double(env, argv[0], &threads);
+  (void)info;
   const char *library = NULL, *core = NULL;
-  const char *err = dapt_blas_load((int)threads, &library, &core);
+  const char *err = dapt_blas_load(&library, &core);
   napi_value out, flag;
   napi_create_object(env, &out);
   napi_get_boolean(env, err == NULL, &flag);
@@ -304,18 +293,16 @@ static napi_value variant(napi_env env, napi_callback_info info) {
   return string(env, DAPT_VARIANT);
 }
 
-/* setThreads(kernels, blas): OpenMP threads of the fused kernels, and OpenBLAS threads. */
+/* setThreads(n): OpenMP threads of the kernels, products included (OpenBLAS itself runs on one). */
 static napi_value set_threads(napi_env env, napi_callback_info info) {
-  napi_value argv[2];
-  size_t argc = 2;
-  double n = 1, nb = 1;
+  napi_value argv[1];
+  size_t argc = 1;
+  double n = 1;
   napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
   if (argc >= 1) napi_get_value_double(env, argv[0], &n);
-  if (argc >= 2) napi_get_value_double(env, argv[1], &nb);
 #ifdef _OPENMP
   omp_set_num_threads((int)n);
 #endif
-  dapt_blas_set_threads((int)nb);
   return undefined(env);
 }
 

@@ -114,7 +114,6 @@ int dapt_attention_fwd(const float *q, const float *k, const float *v, const flo
   if (dapt_sgemm == NULL) return -1;
   const size_t pairs = (size_t)sh->batch * sh->heads, area = (size_t)sh->seq * sh->seq;
   int failed = 0;
-  dapt_blas_single_threaded(1);
 #pragma omp parallel if (pairs > 1)
   {
     float *p = malloc(area * 2 * sizeof(float));
@@ -127,7 +126,6 @@ int dapt_attention_fwd(const float *q, const float *k, const float *v, const flo
       if (p != NULL) forward_one(q, k, v, mask, lse, ctx, sh, bh, p, p + area);
     free(p);
   }
-  dapt_blas_single_threaded(0);
   return failed ? -1 : 0;
 }
 
@@ -136,7 +134,6 @@ int dapt_attention_bwd(const float *dctx, const float *q, const float *k, const 
   if (dapt_sgemm == NULL) return -1;
   const size_t pairs = (size_t)sh->batch * sh->heads, area = (size_t)sh->seq * sh->seq;
   int failed = 0;
-  dapt_blas_single_threaded(1);
 #pragma omp parallel if (pairs > 1)
   {
     float *p = malloc(area * 3 * sizeof(float));
@@ -149,6 +146,5 @@ int dapt_attention_bwd(const float *dctx, const float *q, const float *k, const 
       if (p != NULL) backward_one(dctx, q, k, v, mask, lse, dq, dk, dv, sh, bh, p, p + area, p + 2 * area);
     free(p);
   }
-  dapt_blas_single_threaded(0);
   return failed ? -1 : 0;
 }

@@ -7,11 +7,10 @@ dapt_sgemm_fn dapt_sgemm = NULL;
 static void (*set_threads)(int) = NULL;
 static char *(*get_corename)(void) = NULL;
 static const char *loaded_name = NULL;
-static int configured_threads = 1;
 
 static const char *candidates[] = {"libopenblas.so.0", "libopenblas.so", "libopenblas.dylib", "libopenblas.0.dylib"};
 
-const char *dapt_blas_load(int threads, const char **library, const char **core) {
+const char *dapt_blas_load(const char **library, const char **core) {
   if (dapt_sgemm == NULL) {
     const char *env = getenv("DAPT_BLAS_LIBRARY");
     void *handle = NULL;
@@ -30,21 +29,11 @@ const char *dapt_blas_load(int threads, const char **library, const char **core)
     get_corename = (char *(*)(void))dlsym(handle, "openblas_get_corename");
     dapt_sgemm = sgemm;
   }
-  if (threads > 0) dapt_blas_set_threads(threads);
+  /* always one thread: dapt_gemm (gemm.c) shares the work out in a thread-independent way */
+  if (set_threads != NULL) set_threads(1);
   *library = loaded_name;
   *core = get_corename != NULL ? get_corename() : "unknown";
   return NULL;
-}
-
-void dapt_blas_set_threads(int threads) {
-  if (set_threads != NULL && threads > 0) {
-    set_threads(threads);
-    configured_threads = threads;
-  }
-}
-
-void dapt_blas_single_threaded(int single) {
-  if (set_threads != NULL) set_threads(single ? 1 : configured_threads);
 }
 
 int dapt_cpu_has_avx512(void) {

@@ -10,14 +10,11 @@ typedef void (*dapt_sgemm_fn)(int order, int ta, int tb, int m, int n, int k, fl
 /* NULL until dapt_blas_load succeeded. */
 extern dapt_sgemm_fn dapt_sgemm;
 
-/* Returns NULL on success, else a static message. `threads` <= 0 keeps the library default.
- * OpenBLAS reads OPENBLAS_CORETYPE when loaded, so set it before the first call. */
-const char *dapt_blas_load(int threads, const char **library, const char **core);
+/* Returns NULL on success, else a static message. OpenBLAS runs on one thread (see gemm.h).
+ * It reads OPENBLAS_CORETYPE when loaded, so set it before the first call. */
+const char *dapt_blas_load(const char **library, const char **core);
 int dapt_cpu_has_avx512(void);
 /* What the `avx2` build of the kernels needs (x86-64-v3); the baseline build is x86-64-v2. */
 int dapt_cpu_has_avx2_fma(void);
-void dapt_blas_set_threads(int threads);
-/* While kernels call BLAS from several threads of their own, BLAS must not spawn more. */
-void dapt_blas_single_threaded(int single);
 
 #endif

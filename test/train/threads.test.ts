@@ -3,14 +3,8 @@
  * DAPT_THREADS locally, another node on Slurm): the same pretraining and fine-tuning stage with 1
  * and with 2 threads gives bit-identical weights and metrics, and a stage checkpointed at 2
  * threads and resumed at 1 ends exactly as an uninterrupted run. The model is wide enough that
- * the native kernels split their work between threads (above their serial cut-off), and OpenBLAS
- * runs the products on both threads.
- *
- * Known gap (todo below): the native kernels' reductions are now thread-independent (see
- * test/train/kernels/native-threads.test.ts), but whole stages still differ at rounding level
- * between 1 and 2 threads, most likely in OpenBLAS's threaded sgemm; the fix planned is to run
- * BLAS single-threaded on fixed row blocks of each product. Marked todo so CI reports it without
- * failing; remove the todo once it passes.
+ * the native kernels split their work between threads (above their serial cut-off), and the
+ * matrix products are cut into panels by shape (native/src/gemm.c), which both threads share.
  */
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -67,8 +61,6 @@ function assertSame(actual: Run, expected: Run, what: string): void {
   assert.ok(actual.weights.equals(expected.weights), `${what}: weights differ`);
 }
 
-const TODO = 'whole stages still differ between 1 and 2 threads at rounding level (threaded OpenBLAS products)';
-
 describe('thread-count independence', () => {
   const { dir, cleanup } = tempDir();
   after(cleanup);
@@ -77,7 +69,7 @@ describe('thread-count independence', () => {
     ckpt = await writeTinyCheckpoint(join(dir, 'base'), 'bert', 'mlm', 3, wide);
   });
 
-  it('pretraining with 1 and 2 threads: identical; checkpointed at 2 threads and resumed at 1: identical too', { todo: TODO }, async (t) => {
+  it('pretraining with 1 and 2 threads: identical; checkpointed at 2 threads and resumed at 1: identical too', async (t) => {
     const files = writeCorpus(join(dir, 'data'), 'cycle', cycleDocs(80));
     const params: PretrainParams = {
       init: { from: 'checkpoint', content: ckptId },
@@ -102,7 +94,7 @@ describe('thread-count independence', () => {
     exercised('thread-count independence (pretraining, 1 vs 2 threads, resume across counts)');
   });
 
-  it('fine-tuning with 1 and 2 threads: identical weights and metrics', { todo: TODO }, async (t) => {
+  it('fine-tuning with 1 and 2 threads: identical weights and metrics', async (t) => {
     const task = writeToyTask(join(dir, 'task'));
     const params: FinetuneParams = {
       init: { from: 'checkpoint', content: ckptId },

@@ -31,8 +31,10 @@ export interface NativeAddon {
   sgemmBatched(heap: Heap, transA: number, transB: number, m: number, n: number, k: number, a: number, strideA: number, b: number, strideB: number, c: number, strideC: number, batch: number): void;
   attentionFwd(heap: Heap, q: number, k: number, v: number, mask: number, lse: number, ctx: number, batch: number, seq: number, hidden: number, heads: number, scale: number, dropout: number, seed: number, threshold: number, keep: number): void;
   attentionBwd(heap: Heap, dctx: number, q: number, k: number, v: number, mask: number, lse: number, dq: number, dk: number, dv: number, batch: number, seq: number, hidden: number, heads: number, scale: number, dropout: number, seed: number, threshold: number, keep: number): void;
-  loadBlas(threads: number): { ok: true; library: string; core: string } | { ok: false; error: string };
-  setThreads(kernels: number, blas: number): void;
+  /** Loads OpenBLAS and sets it to one thread: the addon shares products out itself (gemm.c). */
+  loadBlas(): { ok: true; library: string; core: string } | { ok: false; error: string };
+  /** OpenMP threads of every kernel, matrix products included; results do not depend on it. */
+  setThreads(threads: number): void;
   cpuHasAvx512(): boolean;
   cpuHasAvx2Fma(): boolean;
   /** Which build this is: `baseline` (x86-64-v2, any node) or `avx2` (x86-64-v3). */
@@ -61,7 +63,7 @@ export function loadNative(threads: number): NativeStatus {
     });
   }
   // libgomp reads this when the addon loads: idle kernel threads sleep instead of spinning, so
-  // they do not take cores from OpenBLAS's threads between kernels.
+  // they do not take the core from the wasm ops that run between kernels.
   process.env.OMP_WAIT_POLICY ??= 'PASSIVE';
   let addon: NativeAddon;
   try {
@@ -71,12 +73,12 @@ export function loadNative(threads: number): NativeStatus {
   }
   const wide = chooseVariant(addon);
   addon = wide.addon;
-  addon.setThreads(threads, threads);
+  addon.setThreads(threads);
   if (process.env.DAPT_BLAS === '0') {
     return (status = { addon, blas: null, notes: [...wide.notes, 'native BLAS disabled by DAPT_BLAS=0; matrix products run in wasm'] });
   }
   const notes = [...wide.notes, chooseOpenBlasCore(addon)].filter((n): n is string => n !== null);
-  const blas = addon.loadBlas(threads);
+  const blas = addon.loadBlas();
   if (!blas.ok) {
     return (status = {
       addon,

@@ -35,5 +35,8 @@ if (result.status !== 0) giveUp(`tsc exited with ${result.status ?? result.signa
 const { loadAllCommands, SUMMARIES_FILE } = await import(pathToFileURL(join(dist, 'cli', 'commands', 'index.js')).href);
 const summaries = (await loadAllCommands()).map(({ name, summary }) => ({ name, summary }));
 writeFileSync(join(dist, 'cli', 'commands', SUMMARIES_FILE), JSON.stringify(summaries));
+// The experiment validator as code, so no command compiles the schema at start-up.
+const { writePrecompiledValidator } = await import(pathToFileURL(join(dist, 'config', 'schema-build.js')).href);
+writePrecompiledValidator(join(dist, 'config'));
 writeFileSync(join(dist, BUILD_KEY_FILE), JSON.stringify(key));
 console.log('dapt: built dist/');

@@ -1,9 +1,12 @@
 /**
- * The JSON Schema (schemas/experiment.schema.json, the editor contract) compiled with ajv, once
- * per process. `deref` lets the error translator and the sweep-path checker follow `$ref`s.
+ * The JSON Schema (schemas/experiment.schema.json, the editor contract) as a validator, once per
+ * process: the one the build precompiled (schema-standalone.ts) when it was made from this very
+ * schema, else compiled with ajv here. `deref` lets the error translator and the sweep-path
+ * checker follow `$ref`s.
  */
-import { Ajv, type ValidateFunction } from 'ajv';
+import { Ajv, type Options, type ValidateFunction } from 'ajv';
 import schemaJson from '../../schemas/experiment.schema.json' with { type: 'json' };
+import { loadPrecompiled, schemaHash } from './schema-precompiled.ts';
 
 export type SchemaNode = Record<string, unknown>;
 
@@ -31,16 +34,23 @@ export function deref(node: unknown, root: SchemaNode = experimentSchemaJson): S
 /** The raw schema file, as editors see it. */
 export const experimentSchemaJson: SchemaNode = schemaJson as SchemaNode;
 
+// inlineRefs: false compiles each definition once (several times faster than inlining copies);
+// verbose: errors carry the schema node they failed in, which the translator needs.
+// optimize: false skips ajv's code-simplifying passes, which cost about half of the compile
+// and buy nothing for a config validated once per process.
+export const AJV_OPTIONS: Options = { allErrors: true, strict: true, strictTypes: false, allowUnionTypes: true, inlineRefs: false, verbose: true, code: { optimize: false } };
+
+/** A fresh ajv with the options every validator of the schema is made with. */
+export function schemaAjv(extra: Options['code'] = {}): Ajv {
+  return new Ajv({ ...AJV_OPTIONS, code: { ...AJV_OPTIONS.code, ...extra } });
+}
+
 let compiled: { validate: ValidateFunction; schema: SchemaNode } | null = null;
 
 export function experimentSchema(): { validate: ValidateFunction; schema: SchemaNode } {
   if (compiled) return compiled;
-  // inlineRefs: false compiles each definition once (several times faster than inlining copies);
-  // verbose: errors carry the schema node they failed in, which the translator needs.
-  // optimize: false skips ajv's code-simplifying passes, which cost about half of the compile
-  // (some 150 ms of CPU, paid by every `dapt validate`, `plan` and `run`) and buy nothing for
-  // a config validated once per process.
-  const ajv = new Ajv({ allErrors: true, strict: true, strictTypes: false, allowUnionTypes: true, inlineRefs: false, verbose: true, code: { optimize: false } });
-  compiled = { validate: ajv.compile(experimentSchemaJson), schema: experimentSchemaJson };
+  // Compiling costs ~0.2 s of CPU, a third of `dapt validate`: the build does it ahead of time.
+  const validate = loadPrecompiled(schemaHash(experimentSchemaJson)) ?? schemaAjv().compile(experimentSchemaJson);
+  compiled = { validate, schema: experimentSchemaJson };
   return compiled;
 }

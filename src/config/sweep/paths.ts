@@ -1,5 +1,5 @@
 /** Sweep paths: checking a dotted path against the schema and the document, and setting it. */
-import { deref, experimentSchema, type SchemaNode } from '../schema.ts';
+import { deref, experimentSchemaJson, type SchemaNode } from '../schema.ts';
 import { didYouMean } from '../suggest.ts';
 import { EXCLUSIVE_SIBLINGS, SWEEPABLE_ROOTS } from '../vocabulary.ts';
 import { isRecord } from '../view.ts';
@@ -26,7 +26,7 @@ function branchFor(node: SchemaNode, cur: unknown): SchemaNode {
 }
 
 export function checkSweepPath(dotted: string, doc: unknown): PathCheck {
-  const { schema } = experimentSchema();
+  const schema = experimentSchemaJson;
   const segs = dotted.split('.');
   const root = segs[0]!;
   const top = Object.keys((schema.properties ?? {}) as object);

@@ -32,16 +32,29 @@ export function sampleWeights(labels: ArrayLike<number>, classes: number, classW
   return weights;
 }
 
-/** Class scores of row r into `z`. */
+/** Class scores of row r into `z`. Dense rows take the same sums in the same order, only
+ *  without reading column ids (several times faster on probe features). */
 function rowScores(x: FeatureRows, r: number, params: Float64Array, classes: number, z: Float64Array): void {
-  const dims = x.dims;
+  const { dims, values } = x;
   const biasAt = classes * dims;
+  const lo = x.rowStart[r]!;
+  const hi = x.rowStart[r + 1]!;
   for (let k = 0; k < classes; k++) {
     let s = params[biasAt + k]!;
     const w = k * dims;
-    for (let j = x.rowStart[r]!; j < x.rowStart[r + 1]!; j++) s += params[w + x.ids[j]!]! * x.values[j]!;
+    if (x.dense) for (let j = 0; j < dims; j++) s += params[w + j]! * values[lo + j]!;
+    else for (let j = lo; j < hi; j++) s += params[w + x.ids[j]!]! * values[j]!;
     z[k] = s;
   }
+}
+
+/** grad[class k] += g · row r. */
+function addRow(x: FeatureRows, r: number, g: number, grad: Float64Array, w: number): void {
+  const lo = x.rowStart[r]!;
+  const hi = x.rowStart[r + 1]!;
+  const values = x.values;
+  if (x.dense) for (let j = 0; j < x.dims; j++) grad[w + j]! += g * values[lo + j]!;
+  else for (let j = lo; j < hi; j++) grad[w + x.ids[j]!]! += g * values[j]!;
 }
 
 /** Softmax of `z` in place; returns log Σ exp(z). */
@@ -79,8 +92,7 @@ export function fitLogistic(x: FeatureRows, labels: ArrayLike<number>, classes: 
       for (let k = 0; k < classes; k++) {
         const g = s * (z[k]! - (k === y ? 1 : 0));
         if (g === 0) continue;
-        const w = k * dims;
-        for (let j = x.rowStart[r]!; j < x.rowStart[r + 1]!; j++) grad[w + x.ids[j]!]! += g * x.values[j]!;
+        addRow(x, r, g, grad, k * dims);
         grad[classes * dims + k]! += g;
       }
     }

@@ -10,6 +10,8 @@ export interface FeatureRows {
   rowStart: Int32Array;
   ids: Int32Array;
   values: Float32Array | Float64Array;
+  /** Every row lists columns 0..dims-1 in order (denseRows): the solver skips the indirection. */
+  dense?: boolean;
 }
 
 /** Multinomial logistic regression: scores = W·x + b, W row-major [classes × dims]. */
@@ -37,5 +39,5 @@ export function denseRows(data: Float32Array | Float64Array, rows: number, dims:
   for (let r = 0; r <= rows; r++) rowStart[r] = r * dims;
   const ids = new Int32Array(rows * dims);
   for (let r = 0; r < rows; r++) for (let j = 0; j < dims; j++) ids[r * dims + j] = j;
-  return { rows, dims, rowStart, ids, values: data };
+  return { rows, dims, rowStart, ids, values: data, dense: true };
 }

@@ -98,3 +98,21 @@ describe('multinomial logistic regression', () => {
     assert.throws(() => predictLogistic(a.model, denseRows(new Float64Array(3), 1, 3)), /3 dimensions, the model 2/);
   });
 });
+
+describe('dense rows', () => {
+  it('fit exactly as the same rows written as sparse ones (the fast path takes the same sums)', () => {
+    const rows = 60;
+    const dims = 7;
+    const data = Float64Array.from({ length: rows * dims }, (_, i) => Math.sin(i * 1.7) + ((i % dims) === (Math.floor(i / dims) % 3) ? 1 : 0));
+    const labels = Int32Array.from({ length: rows }, (_, r) => r % 3);
+    const dense = denseRows(data, rows, dims);
+    const sparse: FeatureRows = { ...dense, dense: false };
+    const opts = { ...solve, c: 0.7, classWeight: 'balanced' as const };
+    const a = fitLogistic(dense, labels, 3, opts);
+    const b = fitLogistic(sparse, labels, 3, opts);
+    assert.equal(a.iterations, b.iterations);
+    assert.deepEqual([...a.model.weights], [...b.model.weights]);
+    assert.deepEqual([...a.model.bias], [...b.model.bias]);
+    assert.deepEqual(predictLogistic(a.model, dense).probabilities, predictLogistic(b.model, sparse).probabilities);
+  });
+});

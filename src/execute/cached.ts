@@ -3,9 +3,9 @@
  * executor's scheduling loop: cached stages are skipped the same way locally and on Slurm.
  */
 import type { Stage, StageKey } from '../plan/types.ts';
-import { stagePaths } from './layout.ts';
-import { readManifest } from './manifest.ts';
-import { stageState } from './store.ts';
+import { stagePaths } from '../store/layout.ts';
+import { readManifest } from '../store/manifest.ts';
+import { stageState } from '../store/stage-state.ts';
 import type { StudyTracker } from './tracking.ts';
 
 /** Manifests are verified a few at a time: enough to hide file-system latency, not a storm. */

@@ -10,7 +10,7 @@ import { buildCatalog } from '../data/catalog.ts';
 import { UsageError } from '../errors.ts';
 import { mergePlans, planExperiment } from '../plan/index.ts';
 import type { Plan } from '../plan/types.ts';
-import { cacheDir } from './layout.ts';
+import { cacheDir } from '../store/layout.ts';
 
 export interface PreparedStudy {
   experiments: Experiment[];

@@ -10,9 +10,9 @@ import { isHeavy, threadsPerHeavyStage } from './concurrency.ts';
 import { SpeedModel, estimateTokens, remainingPaths } from './critical-path.ts';
 import { DagEngine, isFinished } from './dag/engine.ts';
 import type { DagDriver, DagEntry } from './dag/types.ts';
-import { stagePaths } from './layout.ts';
+import { stagePaths } from '../store/layout.ts';
 import type { HeldLock } from './lock.ts';
-import { stageState } from './store.ts';
+import { stageState } from '../store/stage-state.ts';
 import type { DagOptions, DagRun, ExecutionResult, Executor, Slots, StageExit, StageHandle } from './types.ts';
 
 export interface SchedulerOptions extends DagOptions {

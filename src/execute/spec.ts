@@ -3,7 +3,7 @@ import { mkdir } from 'node:fs/promises';
 import writeFileAtomic from 'write-file-atomic';
 import type { Stage, StageKey, StageKind } from '../plan/types.ts';
 import type { StageSpec, TrackingHandle } from '../stages/types.ts';
-import { stagePaths } from './layout.ts';
+import { stagePaths } from '../store/layout.ts';
 
 /** What every spec of one run shares. */
 export interface SpecDefaults {

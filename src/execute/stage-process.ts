@@ -13,13 +13,14 @@ import { DaptError, isDaptError } from '../errors.ts';
 import type { StageKind } from '../plan/types.ts';
 import { loadRunner } from '../stages/registry.ts';
 import { ProcessStageReporter } from '../stages/reporter.ts';
-import type { StageMetricsFile, StageSpec } from '../stages/types.ts';
+import type { StageSpec } from '../stages/types.ts';
+import type { StageMetricsFile } from '../store/metrics-file.ts';
 import { RESULTS_FILE } from '../report/results-file.ts';
 import { openRunLogger, recordedRun, type RunLogger } from '../track/index.ts';
 import { finalMetricPoints } from './final-metrics.ts';
-import { pathsOfStageDir, type StagePaths } from './layout.ts';
+import { pathsOfStageDir, type StagePaths } from '../store/layout.ts';
 import { adoptLock, describeHolder, tryAcquireLock, type HeldLock } from './lock.ts';
-import { verifyManifest, writeManifest, type ProducedBy } from './manifest.ts';
+import { verifyManifest, writeManifest, type ProducedBy } from '../store/manifest.ts';
 import { attemptTag } from './resume-run.ts';
 
 export const EXIT_INTERRUPTED = 130;

@@ -10,11 +10,11 @@ import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
 import { runCli } from '../../src/cli/main.ts';
-import { stagePaths } from '../../src/execute/layout.ts';
-import { writeManifest } from '../../src/execute/manifest.ts';
+import { stagePaths } from '../../src/store/layout.ts';
+import { writeManifest } from '../../src/store/manifest.ts';
 import { prepareStudy } from '../../src/execute/prepare.ts';
 import type { Plan, Stage } from '../../src/plan/types.ts';
-import type { StageMetricsFile } from '../../src/stages/types.ts';
+import type { StageMetricsFile } from '../../src/store/metrics-file.ts';
 
 let dir: string;
 let plan: Plan;

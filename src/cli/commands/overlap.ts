@@ -12,7 +12,7 @@ import { listCorpora, resolveCorpusFiles } from '../../data/corpus.ts';
 import { splitOverlap } from '../../data/split-overlap.ts';
 import { readTask } from '../../data/task.ts';
 import { UsageError } from '../../errors.ts';
-import { cacheDir } from '../../execute/layout.ts';
+import { cacheDir } from '../../store/layout.ts';
 import { computeOverlap, formatOverlap, formatSplitOverlap, overlapHeatmapSpec, renderOverlapHeatmap, type OverlapSource } from '../../overlap/index.ts';
 import type { Command } from '../types.ts';
 

@@ -65,7 +65,7 @@ export const run: Command = {
         import('../../execute/dry-run.ts'),
         import('../../execute/executors.ts'),
         import('../../execute/force.ts'),
-        import('../../execute/layout.ts'),
+        import('../../store/layout.ts'),
         import('../../execute/prepare.ts'),
         import('../../execute/profile.ts'),
         import('../../execute/study.ts'),

@@ -14,7 +14,7 @@ import type { TrackingHandle } from '../../stages/types.ts';
 import { isHeavy } from '../concurrency.ts';
 import { DagEngine, isFinished } from '../dag/engine.ts';
 import type { DagDriver, DagEntry } from '../dag/types.ts';
-import { stagePaths } from '../layout.ts';
+import { stagePaths } from '../../store/layout.ts';
 import type { HeldLock } from '../lock.ts';
 import type { DagOptions, DagRun, ExecutionResult } from '../types.ts';
 import { observeJobs, settleEndedJob, type JobSighting } from './observe.ts';

@@ -5,8 +5,8 @@
  * (MinJobAge); its stage directory is then all there is.
  */
 import { readFile } from 'node:fs/promises';
-import { stagePaths } from '../layout.ts';
-import { stageState } from '../store.ts';
+import { stagePaths } from '../../store/layout.ts';
+import { stageState } from '../../store/stage-state.ts';
 import { classifyEnded, jobPhase, type EndedOutcome } from './states.ts';
 import type { JobPhase, QueueRow, SlurmClient } from './types.ts';
 

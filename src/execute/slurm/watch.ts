@@ -8,10 +8,10 @@
 import type { Plan } from '../../plan/types.ts';
 import { DagEngine } from '../dag/engine.ts';
 import type { DagDriver, DagEntry } from '../dag/types.ts';
-import { stagePaths } from '../layout.ts';
+import { stagePaths } from '../../store/layout.ts';
 import { describeHolder, lockStatus } from '../lock.ts';
 import type { WatchedStage } from '../snapshot.ts';
-import { stageState } from '../store.ts';
+import { stageState } from '../../store/stage-state.ts';
 import type { ExecEvent, ExecutionResult, StageRunState } from '../types.ts';
 import { observeJobs, readExitCode, settleEndedJob } from './observe.ts';
 import type { SlurmClient } from './types.ts';

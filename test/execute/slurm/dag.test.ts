@@ -4,7 +4,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { isDaptError } from '../../../src/errors.ts';
-import { stagePaths } from '../../../src/execute/layout.ts';
+import { stagePaths } from '../../../src/store/layout.ts';
 import { tryAcquireLock } from '../../../src/execute/lock.ts';
 import { Scheduler, type SchedulerOptions } from '../../../src/execute/scheduler.ts';
 import { createSlurmExecutor } from '../../../src/execute/slurm/executor.ts';

@@ -28,10 +28,10 @@ export const gc: Command = {
   },
   async run({ values, positionals }, io) {
     // Loaded here, not at the top: every `dapt stage` process loads the command table.
-    const [{ collectGarbage, formatBytes }, { prepareStudy }] = await Promise.all([import('../../execute/gc.ts'), import('../../execute/prepare.ts')]);
+    const [{ collectGarbage, formatBytes }, { loadStudy }] = await Promise.all([import('../../execute/gc.ts'), import('../../study/load.ts')]);
     const storeDir = resolve(io.cwd, values['store'] as string);
     const files = positionals.length ? positionals : await defaultFiles(io.cwd);
-    const { plan } = await prepareStudy({ files, cwd: io.cwd, env: io.env, storeDir, dataRootFlag: (values['data-root'] as string | undefined) ?? null });
+    const { plan } = await loadStudy({ command: 'gc', files, cwd: io.cwd, env: io.env, storeDir, dataRootFlag: (values['data-root'] as string | undefined) ?? null });
     const dry = values['dry-run'] === true;
     const result = await collectGarbage(storeDir, new Set(plan.stages.map((s) => s.key)), { dryRun: dry });
     const verb = dry ? 'would remove' : 'removed';

@@ -2,7 +2,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { UsageError } from '../../errors.ts';
-import { prepareStudy } from '../../execute/prepare.ts';
+import { loadStudy, requireStudyFiles } from '../../study/load.ts';
 import { type ReportFormat, generateReport } from '../../report/index.ts';
 import type { Command } from '../types.ts';
 
@@ -33,7 +33,7 @@ export const report: Command = {
     format: { type: 'string' },
   },
   async run({ values, positionals }, io) {
-    if (positionals.length === 0) throw new UsageError('give at least one experiment file, e.g. `dapt report experiments/quickstart.yaml`');
+    requireStudyFiles(positionals, 'report');
     const format = values['format'] as string | undefined;
     if (format !== undefined && !(formats as string[]).includes(format)) {
       throw new UsageError(`--format must be one of ${formats.join(', ')}, got "${format}"`);
@@ -42,7 +42,7 @@ export const report: Command = {
     if (!(await isDirectory(storeDir))) {
       throw new UsageError(`run store not found: ${storeDir} (run \`dapt run ${positionals.join(' ')}\` first, or give the store with --store)`);
     }
-    const { plan } = await prepareStudy({
+    const { plan } = await loadStudy({
       files: positionals,
       cwd: io.cwd,
       env: io.env,

@@ -59,14 +59,14 @@ export const run: Command = {
   },
   async run({ values, positionals }, io: CommandIO) {
     // Loaded here, not at the top: every `dapt stage` process loads the command table.
-    const [{ assertNoLeakage }, { dryRun, formatDryRun }, { executorNames }, { forcedStages }, { cacheDir }, { prepareStudy }, { loadExecutionProfile }, { startStudy }, { formatSummary }, { createRunView }] =
+    const [{ assertNoLeakage }, { dryRun, formatDryRun }, { executorNames }, { forcedStages }, { cacheDir }, { loadStudy }, { loadExecutionProfile }, { startStudy }, { formatSummary }, { createRunView }] =
       await Promise.all([
         import('../../data/leakage.ts'),
         import('../../execute/dry-run.ts'),
         import('../../execute/executors.ts'),
         import('../../execute/force.ts'),
         import('../../store/layout.ts'),
-        import('../../execute/prepare.ts'),
+        import('../../study/load.ts'),
         import('../../execute/profile.ts'),
         import('../../execute/study.ts'),
         import('../../execute/summary.ts'),
@@ -82,7 +82,7 @@ export const run: Command = {
     const profilePath = (values['profile'] as string | undefined) ?? io.env['DAPT_PROFILE'];
     const profile = profilePath ? await loadExecutionProfile(profilePath, io.cwd) : null;
 
-    const prepared = await prepareStudy({ files: positionals, cwd: io.cwd, env: io.env, storeDir, dataRootFlag });
+    const prepared = await loadStudy({ files: positionals, cwd: io.cwd, env: io.env, storeDir, dataRootFlag });
     const { plan } = prepared;
     const executor = oneOf('executor', values['executor'] ?? profile?.executor ?? prepared.execution?.executor, executorNames(), 'local');
     if (values['detach'] && executor === 'local') throw new UsageError('--detach leaves cluster jobs running; it needs --executor slurm');

@@ -23,8 +23,8 @@ export const status: Command = {
     once: { type: 'boolean', default: false },
   },
   async run({ values, positionals }, io: CommandIO) {
-    const [{ prepareStudy }, { loadExecutionProfile }, { followStudy, finaliseDetachedRuns }, { formatSnapshot }, { formatSummary }, { createRunView }] = await Promise.all([
-      import('../../execute/prepare.ts'),
+    const [{ loadStudy }, { loadExecutionProfile }, { followStudy, finaliseDetachedRuns }, { formatSnapshot }, { formatSummary }, { createRunView }] = await Promise.all([
+      import('../../study/load.ts'),
       import('../../execute/profile.ts'),
       import('../../execute/status.ts'),
       import('../../execute/snapshot.ts'),
@@ -34,7 +34,7 @@ export const status: Command = {
     const storeDir = resolve(io.cwd, values['store'] as string);
     const profilePath = (values['profile'] as string | undefined) ?? io.env['DAPT_PROFILE'];
     const profile = profilePath ? await loadExecutionProfile(profilePath, io.cwd) : null;
-    const prepared = await prepareStudy({ files: positionals, cwd: io.cwd, env: io.env, storeDir, dataRootFlag: (values['data-root'] as string | undefined) ?? null });
+    const prepared = await loadStudy({ command: 'status', files: positionals, cwd: io.cwd, env: io.env, storeDir, dataRootFlag: (values['data-root'] as string | undefined) ?? null });
     const { plan } = prepared;
     const follow = (onEvent: (e: ExecEvent) => void) => followStudy({ plan, storeDir, env: io.env, execution: prepared.execution, profile, onEvent });
 

@@ -5,7 +5,7 @@
  */
 import type { ExecutionSpec } from '../config/types.ts';
 import type { Plan } from '../plan/types.ts';
-import type { ExecutionProfile } from './profile.ts';
+import type { ExecutionProfile } from '../config/types.ts';
 import type { Finalised } from './slurm/finalise.ts';
 import type { SlurmWatch } from './slurm/watch.ts';
 import type { ExecEvent } from './types.ts';

@@ -8,7 +8,7 @@ import { isDaptError } from '../errors.ts';
 import type { Plan } from '../plan/types.ts';
 import { generateReport, type ReportResult } from '../report/index.ts';
 import { createExecutor } from './executors.ts';
-import type { ExecutionProfile } from './profile.ts';
+import type { ExecutionProfile } from '../config/types.ts';
 import type { SpecDefaults } from './spec.ts';
 import { StudyTracker } from './tracking.ts';
 import type { DagOptions, DagRun, ExecEvent, ExecutionResult } from './types.ts';

@@ -8,7 +8,7 @@
 import type { ExecutionSpec } from '../config/types.ts';
 import type { Plan, Stage, StageKey, StageKind } from '../plan/types.ts';
 import type { StagePaths } from '../store/layout.ts';
-import type { ExecutionProfile } from './profile.ts';
+import type { ExecutionProfile } from '../config/types.ts';
 import type { SpecDefaults } from './spec.ts';
 import type { StudyTracker } from './tracking.ts';
 

@@ -67,7 +67,7 @@ export const run: Command = {
         import('../../execute/force.ts'),
         import('../../store/layout.ts'),
         import('../../study/load.ts'),
-        import('../../execute/profile.ts'),
+        import('../../config/profile.ts'),
         import('../../execute/study.ts'),
         import('../../execute/summary.ts'),
         import('../../execute/view.ts'),

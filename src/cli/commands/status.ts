@@ -25,7 +25,7 @@ export const status: Command = {
   async run({ values, positionals }, io: CommandIO) {
     const [{ loadStudy }, { loadExecutionProfile }, { followStudy, finaliseDetachedRuns }, { formatSnapshot }, { formatSummary }, { createRunView }] = await Promise.all([
       import('../../study/load.ts'),
-      import('../../execute/profile.ts'),
+      import('../../config/profile.ts'),
       import('../../execute/status.ts'),
       import('../../execute/snapshot.ts'),
       import('../../execute/summary.ts'),

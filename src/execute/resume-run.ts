@@ -7,7 +7,7 @@
  */
 import { access, readFile } from 'node:fs/promises';
 import type { StageKey } from '../plan/types.ts';
-import type { TrackingHandle } from '../stages/types.ts';
+import type { TrackingHandle } from '../track/types.ts';
 import { recordedRun } from '../track/index.ts';
 import { stagePaths } from '../store/layout.ts';
 

@@ -7,23 +7,13 @@
  * The stage directory and each kind's outputs: src/store/layout.ts.
  */
 import type { ContentId, InputLocation, StageKey, StageKind, StageLabel, StageParams } from '../plan/types.ts';
+import type { TrackingHandle } from '../track/types.ts';
 
 export interface ParentOutput {
   key: StageKey;
   kind: StageKind;
   /** The parent's finished `work/` directory. */
   dir: string;
-}
-
-export interface TrackingHandle {
-  /** `file:///abs/path/mlruns` or `http(s)://…`. */
-  uri: string;
-  experimentId: string;
-  runId: string;
-  /** Outbox directory used when the server cannot be reached. */
-  outbox: string;
-  /** A stage's run: which attempt at the stage this is (a resumed or retried stage keeps its run). */
-  attempt?: number;
 }
 
 export type StageSpec = StageParams & {

@@ -12,7 +12,7 @@
  */
 import { appendFile, mkdir, rm } from 'node:fs/promises';
 import type { StageKey, StageKind } from '../../plan/types.ts';
-import type { TrackingHandle } from '../../stages/types.ts';
+import type { TrackingHandle } from '../../track/types.ts';
 import { findDoneStages, recordCachedStage } from '../cached.ts';
 import { stagePaths } from '../../store/layout.ts';
 import { describeHolder, lockStatus, tryAcquireLock, type HeldLock } from '../lock.ts';

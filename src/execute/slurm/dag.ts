@@ -10,7 +10,7 @@
  * not this process keeps following it (`detach`). Retries resubmit the failed stage and the
  * dependents Slurm cancelled; they resume from their checkpoints.
  */
-import type { TrackingHandle } from '../../stages/types.ts';
+import type { TrackingHandle } from '../../track/types.ts';
 import { isHeavy } from '../concurrency.ts';
 import { DagEngine, isFinished } from '../dag/engine.ts';
 import type { DagDriver, DagEntry } from '../dag/types.ts';

@@ -17,7 +17,7 @@ import type { DagDriver, DagEntry } from '../dag/types.ts';
 import { stagePaths } from '../../store/layout.ts';
 import type { HeldLock } from '../lock.ts';
 import type { DagOptions, DagRun, ExecutionResult } from '../types.ts';
-import { observeJobs, settleEndedJob, type JobSighting } from './observe.ts';
+import { QueueReader, settleEndedJob, type JobSighting } from './observe.ts';
 import { checkSharedStore } from './probe.ts';
 import { newRecord, removeRecord, writeRecord, type SubmissionRecord } from './record.ts';
 import { stageSbatchArgs, stageScript } from './sbatch.ts';
@@ -53,13 +53,14 @@ export class SlurmDagRun implements DagRun, DagDriver {
   private recordDirty = false;
   private cancelled = false;
   private detached = false;
-  private queueFailing = false;
+  private readonly queue: QueueReader;
 
   constructor(
     private readonly opts: DagOptions,
     private readonly deps: SlurmDagDeps,
   ) {
     this.engine = new DagEngine(opts);
+    this.queue = new QueueReader(deps.client, (message) => this.engine.warn(message));
     for (const e of this.engine.entries) this.jobs.set(e, { jobId: null, lock: null, tracking: null, warned: null });
   }
 
@@ -208,15 +209,8 @@ export class SlurmDagRun implements DagRun, DagDriver {
   private async pollJobs(): Promise<void> {
     const watched = this.engine.entries.filter((e) => this.job(e).jobId !== null);
     if (watched.length === 0) return;
-    let seen: Map<string, JobSighting>;
-    try {
-      seen = await observeJobs(this.deps.client, watched.map((e) => this.job(e).jobId!));
-      this.queueFailing = false;
-    } catch (err) {
-      if (!this.queueFailing) this.engine.warn(`cannot read the Slurm queue (${(err as Error).message}); trying again`);
-      this.queueFailing = true;
-      return;
-    }
+    const seen = await this.queue.look(watched.map((e) => this.job(e).jobId!));
+    if (!seen) return;
     // Topological order: a failed parent is settled (and its dependents blocked) before its children.
     for (const e of watched) {
       const job = this.job(e);

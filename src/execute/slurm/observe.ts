@@ -30,6 +30,29 @@ export async function observeJobs(client: SlurmClient, jobIds: readonly string[]
   return out;
 }
 
+/** squeue through a controller that may not answer: a failure is warned about once until it answers again. */
+export class QueueReader {
+  private failing = false;
+
+  constructor(
+    private readonly client: SlurmClient,
+    private readonly warn: (message: string) => void,
+  ) {}
+
+  /** Null when squeue failed (try again on the next poll). */
+  async look(jobIds: readonly string[]): Promise<Map<string, JobSighting> | null> {
+    try {
+      const seen = await observeJobs(this.client, jobIds);
+      this.failing = false;
+      return seen;
+    } catch (err) {
+      if (!this.failing) this.warn(`cannot read the Slurm queue (${(err as Error).message}); trying again`);
+      this.failing = true;
+      return null;
+    }
+  }
+}
+
 export async function readExitCode(path: string): Promise<number | null> {
   try {
     const n = Number((await readFile(path, 'utf8')).trim());

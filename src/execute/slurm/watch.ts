@@ -13,7 +13,7 @@ import { describeHolder, lockStatus } from '../lock.ts';
 import type { WatchedStage } from '../snapshot.ts';
 import { stageState } from '../../store/stage-state.ts';
 import type { ExecEvent, ExecutionResult, StageRunState } from '../types.ts';
-import { observeJobs, readExitCode, settleEndedJob } from './observe.ts';
+import { QueueReader, readExitCode, settleEndedJob } from './observe.ts';
 import type { SlurmClient } from './types.ts';
 
 export interface WatchOptions {
@@ -29,10 +29,11 @@ const FAILED_LIKE: ReadonlySet<StageRunState> = new Set(['failed', 'blocked', 'i
 export class SlurmWatch implements DagDriver {
   private readonly engine: DagEngine;
   private readonly jobIds = new Map<DagEntry, string | null>();
-  private queueFailing = false;
+  private readonly queue: QueueReader;
 
   constructor(private readonly opts: WatchOptions) {
     this.engine = new DagEngine({ plan: opts.plan, storeDir: opts.storeDir, retry: 0, force: new Set(), verify: false, tracker: null, onEvent: opts.onEvent });
+    this.queue = new QueueReader(opts.client, (message) => this.engine.warn(message));
   }
 
   get stages(): WatchedStage[] {
@@ -127,15 +128,8 @@ export class SlurmWatch implements DagDriver {
   private async pollJobs(): Promise<void> {
     const watched = this.engine.entries.filter((e) => this.jobIds.get(e) != null);
     if (watched.length === 0) return;
-    let seen;
-    try {
-      seen = await observeJobs(this.opts.client, watched.map((e) => this.jobIds.get(e)!));
-      this.queueFailing = false;
-    } catch (err) {
-      if (!this.queueFailing) this.engine.warn(`cannot read the Slurm queue (${(err as Error).message}); trying again`);
-      this.queueFailing = true;
-      return;
-    }
+    const seen = await this.queue.look(watched.map((e) => this.jobIds.get(e)!));
+    if (!seen) return;
     for (const e of watched) {
       const s = seen.get(this.jobIds.get(e)!);
       if (!s) continue;

@@ -8,12 +8,13 @@ import { access } from 'node:fs/promises';
 import type { StageKey } from '../plan/types.ts';
 import { isHeavy, threadsPerHeavyStage } from './concurrency.ts';
 import { SpeedModel, estimateTokens, remainingPaths } from './critical-path.ts';
-import { DagEngine, isFinished } from './dag/engine.ts';
-import type { DagDriver, DagEntry } from './dag/types.ts';
+import { DrivenRun } from './dag/driven-run.ts';
+import { isFinished } from './dag/engine.ts';
+import type { DagEntry } from './dag/types.ts';
 import { stagePaths } from '../store/layout.ts';
 import type { HeldLock } from './lock.ts';
 import { stageState } from '../store/stage-state.ts';
-import type { DagOptions, DagRun, ExecutionResult, Executor, Slots, StageExit, StageHandle } from './types.ts';
+import type { DagOptions, Executor, Slots, StageExit, StageHandle } from './types.ts';
 
 export interface SchedulerOptions extends DagOptions {
   executor: Executor;
@@ -22,8 +23,7 @@ export interface SchedulerOptions extends DagOptions {
 
 const exists = (path: string) => access(path).then(() => true, () => false);
 
-export class Scheduler implements DagRun, DagDriver {
-  private readonly engine: DagEngine;
+export class Scheduler extends DrivenRun {
   private readonly heavy = new Set<DagEntry>();
   /** Estimated work in tokens (critical-path.ts). */
   private readonly tokens = new Map<DagEntry, number>();
@@ -35,7 +35,7 @@ export class Scheduler implements DagRun, DagDriver {
   private readonly freeDevices: string[];
 
   constructor(private readonly opts: SchedulerOptions) {
-    this.engine = new DagEngine(opts);
+    super(opts);
     const stages = new Map(opts.plan.stages.map((s) => [s.key, s]));
     for (const e of this.engine.entries) {
       if (isHeavy(e.stage)) this.heavy.add(e);
@@ -43,20 +43,6 @@ export class Scheduler implements DagRun, DagDriver {
     }
     this.freeDevices = [...(opts.slots.devices ?? [])];
     this.prioritise();
-  }
-
-  run(): Promise<ExecutionResult> {
-    return this.engine.run(this);
-  }
-
-  /** Ctrl-C: start nothing new; ask running stages to checkpoint and stop. */
-  interrupt(): void {
-    this.engine.interrupt();
-  }
-
-  /** Second Ctrl-C: stop running stages now (they resume from their last checkpoint). */
-  kill(): void {
-    this.engine.kill();
   }
 
   begin(): Promise<void> {
@@ -85,6 +71,7 @@ export class Scheduler implements DagRun, DagDriver {
     return this.engine.count('locked') > 0 ? (this.opts.lockPollMs ?? 500) : null;
   }
 
+  /** Running stages checkpoint and stop, or (`kill`) stop now and resume from their last checkpoint. */
   stop(kill: boolean): void {
     for (const handle of this.handles.values()) {
       if (kill) handle.kill();

@@ -12,11 +12,12 @@
  */
 import type { TrackingHandle } from '../../track/types.ts';
 import { isHeavy } from '../concurrency.ts';
-import { DagEngine, isFinished } from '../dag/engine.ts';
-import type { DagDriver, DagEntry } from '../dag/types.ts';
+import { DrivenRun } from '../dag/driven-run.ts';
+import { isFinished } from '../dag/engine.ts';
+import type { DagEntry } from '../dag/types.ts';
 import { stagePaths } from '../../store/layout.ts';
 import type { HeldLock } from '../lock.ts';
-import type { DagOptions, DagRun, ExecutionResult } from '../types.ts';
+import type { DagOptions } from '../types.ts';
 import { QueueReader, settleEndedJob, type JobSighting } from './observe.ts';
 import { checkSharedStore } from './probe.ts';
 import { newRecord, removeRecord, writeRecord, type SubmissionRecord } from './record.ts';
@@ -45,8 +46,7 @@ interface Submission {
 /** The store check is mentioned only if it waits in the queue this long. */
 const PROBE_QUIET_MS = 10_000;
 
-export class SlurmDagRun implements DagRun, DagDriver {
-  private readonly engine: DagEngine;
+export class SlurmDagRun extends DrivenRun {
   private readonly jobs = new Map<DagEntry, Submission>();
   private readonly cancelling: Array<Promise<void>> = [];
   private record: SubmissionRecord | null = null;
@@ -59,23 +59,9 @@ export class SlurmDagRun implements DagRun, DagDriver {
     private readonly opts: DagOptions,
     private readonly deps: SlurmDagDeps,
   ) {
-    this.engine = new DagEngine(opts);
+    super(opts);
     this.queue = new QueueReader(deps.client, (message) => this.engine.warn(message));
     for (const e of this.engine.entries) this.jobs.set(e, { jobId: null, lock: null, tracking: null, warned: null });
-  }
-
-  run(): Promise<ExecutionResult> {
-    return this.engine.run(this);
-  }
-
-  /** Ctrl-C, answered "cancel": scancel every job; running stages get SIGTERM and checkpoint. */
-  interrupt(): void {
-    this.engine.interrupt();
-  }
-
-  /** Second Ctrl-C: kill running jobs at once. */
-  kill(): void {
-    this.engine.kill();
   }
 
   /** Leave the jobs running and return once everything submittable is submitted. */
@@ -122,6 +108,7 @@ export class SlurmDagRun implements DagRun, DagDriver {
     return this.deps.settings.pollMs;
   }
 
+  /** Ctrl-C, answered "cancel": scancel every job (running stages get SIGTERM and checkpoint); `kill`: at once. */
   stop(kill: boolean): void {
     this.cancelled = true;
     this.cancelling.push(this.cancelJobs(kill));

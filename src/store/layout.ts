@@ -48,6 +48,9 @@ export interface WorkOutputs {
   labels: string;
 }
 
+/** The run store when no `--store` is given, relative to the working directory. */
+export const DEFAULT_STORE_DIR = 'runs';
+
 export function stagesRoot(storeDir: string): string {
   return join(storeDir, 'stages');
 }

@@ -53,6 +53,11 @@ export async function invalidateStage(storeDir: string, key: StageKey): Promise<
   await rm(paths.work, { recursive: true, force: true });
 }
 
+/** Whether a run store exists at `storeDir` (commands that only read one refuse a missing one). */
+export async function storeExists(storeDir: string): Promise<boolean> {
+  return stat(storeDir).then((s) => s.isDirectory(), () => false);
+}
+
 /** Keys of every stage directory in the store. */
 export async function listStoredStages(storeDir: string): Promise<StageKey[]> {
   try {

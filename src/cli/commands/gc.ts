@@ -2,6 +2,7 @@
 import { readdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { UsageError } from '../../errors.ts';
+import { DEFAULT_STORE_DIR } from '../../store/layout.ts';
 import type { Command } from '../types.ts';
 
 async function defaultFiles(cwd: string): Promise<string[]> {
@@ -22,7 +23,7 @@ export const gc: Command = {
   usage: 'gc [FILE…] [--store DIR] [--data-root DIR] [--dry-run]',
   summary: 'remove stage directories that no plan of the experiment files (default experiments/*.yaml) uses',
   options: {
-    store: { type: 'string', default: 'runs' },
+    store: { type: 'string', default: DEFAULT_STORE_DIR },
     'data-root': { type: 'string' },
     'dry-run': { type: 'boolean', default: false },
   },

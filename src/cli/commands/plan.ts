@@ -1,32 +1,22 @@
 /** `dapt plan FILE…`: show every stage the experiments imply, what is shared and what is done. */
-import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { UsageError } from '../../errors.ts';
-import { stageStates } from '../../store/stage-state.ts';
+import { DEFAULT_STORE_DIR } from '../../store/layout.ts';
+import { stageStates, storeExists } from '../../store/stage-state.ts';
 import { loadStudy, requireStudyFiles } from '../../study/load.ts';
 import { planRenderers, planStats, summaryLine, type PlanFormat } from '../../plan/render/index.ts';
 import type { Command } from '../types.ts';
 
 const formats = Object.keys(planRenderers) as PlanFormat[];
-const DEFAULT_STORE = 'runs';
-
-async function isDirectory(path: string): Promise<boolean> {
-  try {
-    return (await stat(path)).isDirectory();
-  } catch {
-    return false;
-  }
-}
-
 /** The run store to consult: `--store` (must exist), else `runs/` if it exists, else none. */
 async function findStore(flag: string | undefined, cwd: string): Promise<string | null> {
   if (flag !== undefined) {
     const dir = resolve(cwd, flag);
-    if (!(await isDirectory(dir))) throw new UsageError(`run store not found: ${dir} (give an existing --store, or leave it out to plan without stage states)`);
+    if (!(await storeExists(dir))) throw new UsageError(`run store not found: ${dir} (give an existing --store, or leave it out to plan without stage states)`);
     return dir;
   }
-  const dir = resolve(cwd, DEFAULT_STORE);
-  return (await isDirectory(dir)) ? dir : null;
+  const dir = resolve(cwd, DEFAULT_STORE_DIR);
+  return (await storeExists(dir)) ? dir : null;
 }
 
 export const plan: Command = {

@@ -4,6 +4,7 @@ import type { BackendName } from '../../train/backend/types.ts';
 import { InterruptedError, UsageError } from '../../errors.ts';
 import type { StudyRun } from '../../execute/study.ts';
 import type { RunView } from '../../execute/view.ts';
+import { DEFAULT_STORE_DIR } from '../../store/layout.ts';
 import { askYesNo } from '../ask.ts';
 import type { Command, CommandIO } from '../types.ts';
 
@@ -42,7 +43,7 @@ export const run: Command = {
     '--verify re-hashes every file of finished stages instead of trusting unchanged size and mtime.',
   summary: 'run every stage of the experiments that is not done yet (resumes, skips cached stages)',
   options: {
-    store: { type: 'string', default: 'runs' },
+    store: { type: 'string', default: DEFAULT_STORE_DIR },
     'data-root': { type: 'string' },
     jobs: { type: 'string' },
     retry: { type: 'string', default: '0' },

@@ -1,6 +1,7 @@
 /** `dapt status FILE…`: where every stage is (run store + Slurm queue); follows the jobs until they end. */
 import { resolve } from 'node:path';
 import type { ExecEvent } from '../../execute/types.ts';
+import { DEFAULT_STORE_DIR } from '../../store/layout.ts';
 import type { Command, CommandIO } from '../types.ts';
 
 function isTty(stream: NodeJS.WritableStream): boolean {
@@ -17,7 +18,7 @@ export const status: Command = {
     'have all ended, it writes the report and closes that run\'s MLflow runs.',
   summary: 'show (and follow) the stages of experiments, e.g. the Slurm jobs of a detached run',
   options: {
-    store: { type: 'string', default: 'runs' },
+    store: { type: 'string', default: DEFAULT_STORE_DIR },
     'data-root': { type: 'string' },
     profile: { type: 'string' },
     once: { type: 'boolean', default: false },

@@ -66,6 +66,7 @@ export class DagEngine {
     return this.stoppingNow;
   }
 
+  /** Passes of the driver until nothing is in flight and nothing can start or is waited for. */
   async run(driver: DagDriver): Promise<ExecutionResult> {
     this.driver = driver;
     await driver.begin();

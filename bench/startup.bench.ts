@@ -14,7 +14,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import { checkBuild } from '../bin/_build-key.js';
-import { prepareStudy } from '../src/execute/prepare.ts';
+import { loadStudy } from '../src/study/load.ts';
 import { benchStudy } from './_study.ts';
 
 const repo = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -63,7 +63,7 @@ try {
   for (;;) {
     await rm(join(dir), { recursive: true, force: true });
     file = await benchStudy(dir, seeds);
-    const { plan } = await prepareStudy({ files: [file], cwd: dir, env, storeDir: join(dir, 'runs'), dataRootFlag: null });
+    const { plan } = await loadStudy({ files: [file], cwd: dir, env, storeDir: join(dir, 'runs'), dataRootFlag: null });
     if (plan.stages.length >= MIN_STAGES) break;
     seeds = [...seeds, seeds.length + 1];
   }

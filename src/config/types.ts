@@ -266,6 +266,36 @@ export interface ExecutionSpec {
   } | null;
 }
 
+/** What one Slurm job asks for. `mem` and `time` are in sbatch's own syntax (`16G`, `8:00:00`). */
+export interface SlurmResources {
+  cpus: number;
+  mem: string;
+  time: string;
+  /** GPUs per job (`--gres=gpu:N`); only stage kinds that run a model get them. */
+  gpus: number;
+}
+
+/** A profile's `slurm:` section (schemas/profile.schema.json), camelCased. */
+export interface SlurmProfile {
+  partition?: string;
+  account?: string;
+  gpus?: number;
+  extraArgs?: string[];
+  setup?: string[];
+  pollSeconds?: number;
+  /** By stage kind, or `default` for every kind not named (the schema lists the kinds). */
+  resources?: Partial<Record<string, Partial<SlurmResources>>>;
+}
+
+/** An execution profile file (`--profile FILE`, config/profile.ts). */
+export interface ExecutionProfile {
+  /** Absolute. */
+  file: string;
+  executor: string | null;
+  jobs: number | null;
+  slurm: SlurmProfile | null;
+}
+
 export interface Experiment {
   name: string;
   /** Free text from the file's `description:`, for reports. */

@@ -1,8 +1,8 @@
 /** `dapt run --dry-run`: what would run and what is cached, without running anything. */
 import { access } from 'node:fs/promises';
 import type { Plan, Stage } from '../plan/types.ts';
-import { stagePaths } from './layout.ts';
-import { stageState } from './store.ts';
+import { stagePaths } from '../store/layout.ts';
+import { stageState } from '../store/stage-state.ts';
 
 async function hasCheckpoint(storeDir: string, stage: Stage): Promise<boolean> {
   try {

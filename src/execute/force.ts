@@ -1,8 +1,6 @@
 /** `--force KEY-PREFIX|KIND …`: which stages to re-run, dependents included. */
 import { UsageError } from '../errors.ts';
-import type { Plan, StageKey, StageKind } from '../plan/types.ts';
-
-const kinds: readonly StageKind[] = ['select', 'pretrain', 'finetune', 'evaluate', 'aggregate'];
+import { STAGE_KINDS as kinds, type Plan, type StageKey } from '../plan/types.ts';
 
 /**
  * The keys `--force` selects: stages whose kind is named or whose key starts with a given prefix,

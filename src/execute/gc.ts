@@ -5,9 +5,9 @@
 import { readdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { StageKey } from '../plan/types.ts';
-import { stagePaths } from './layout.ts';
+import { stagePaths } from '../store/layout.ts';
 import { lockStatus } from './lock.ts';
-import { listStoredStages } from './store.ts';
+import { listStoredStages } from '../store/stage-state.ts';
 
 export interface GcEntry {
   key: StageKey;

@@ -7,9 +7,9 @@
 import writeFileAtomic from 'write-file-atomic';
 import { readdir } from 'node:fs/promises';
 import { isPlaceholderRunId, recordedRun } from '../track/index.ts';
-import { stagePaths, stagesRoot } from './layout.ts';
+import { stagePaths, stagesRoot } from '../store/layout.ts';
 import { tryAcquireLock } from './lock.ts';
-import { readManifest } from './manifest.ts';
+import { readManifest } from '../store/manifest.ts';
 
 /** Rewrites every settled placeholder; returns how many manifests changed. */
 export async function settleProducedBy(storeDir: string): Promise<number> {

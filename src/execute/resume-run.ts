@@ -7,9 +7,9 @@
  */
 import { access, readFile } from 'node:fs/promises';
 import type { StageKey } from '../plan/types.ts';
-import type { TrackingHandle } from '../stages/types.ts';
+import type { TrackingHandle } from '../track/types.ts';
 import { recordedRun } from '../track/index.ts';
-import { stagePaths } from './layout.ts';
+import { stagePaths } from '../store/layout.ts';
 
 /** Tag recording how attempt `n` of a stage ended, on the run every attempt shares. */
 export function attemptTag(n: number): string {

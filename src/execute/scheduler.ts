@@ -1,86 +1,94 @@
 /**
- * Runs a plan's DAG: skips done stages, starts ready ones within the concurrency limits through
- * an Executor (the longest estimated remaining path first, see critical-path.ts), holds each stage's lock while it runs, retries failures (which resume from their
- * checkpoints), blocks only the dependents of a stage that failed for good, and on interrupt
- * asks running stages to checkpoint and stop.
+ * The local driver of the DAG engine: launch when ready. Starts ready stages within the
+ * concurrency limits through an Executor (the longest estimated remaining path first, see
+ * critical-path.ts), holds each stage's lock while its process runs, and on interrupt asks
+ * running stages to checkpoint and stop. States, locks, retries and blocking are the engine's.
  */
-import { access, appendFile, mkdir, rm } from 'node:fs/promises';
-import type { Plan, Stage, StageKey, StageKind } from '../plan/types.ts';
+import { access } from 'node:fs/promises';
+import type { StageKey } from '../plan/types.ts';
 import { isHeavy, threadsPerHeavyStage } from './concurrency.ts';
-import { findDoneStages, recordCachedStage } from './cached.ts';
 import { SpeedModel, estimateTokens, remainingPaths } from './critical-path.ts';
-import { stagePaths } from './layout.ts';
-import { describeHolder, lockStatus, tryAcquireLock, type HeldLock } from './lock.ts';
-import { buildStageSpec, writeStageSpec, type SpecDefaults } from './spec.ts';
-import { invalidateStage, stageState } from './store.ts';
-import type { StudyTracker } from './tracking.ts';
-import type {
-  ExecEvent,
-  ExecutionResult,
-  Executor,
-  Slots,
-  StageExit,
-  StageFailure,
-  StageHandle,
-  StageRunState,
-} from './types.ts';
+import { DrivenRun } from './dag/driven-run.ts';
+import { isFinished } from './dag/engine.ts';
+import type { DagEntry } from './dag/types.ts';
+import { stagePaths } from '../store/layout.ts';
+import type { HeldLock } from './lock.ts';
+import { stageState } from '../store/stage-state.ts';
+import type { DagOptions, Executor, Slots, StageExit, StageHandle } from './types.ts';
 
-export interface SchedulerOptions {
-  plan: Plan;
-  /** Absolute. */
-  storeDir: string;
+export interface SchedulerOptions extends DagOptions {
   executor: Executor;
   slots: Slots;
-  /** Extra attempts for a failed stage. */
-  retry: number;
-  /** Stages to re-run from scratch (see force.ts). */
-  force: ReadonlySet<StageKey>;
-  /** Re-hash every file of done stages instead of trusting unchanged size + mtime. */
-  verify: boolean;
-  specDefaults: SpecDefaults;
-  tracker: StudyTracker | null;
-  onEvent(event: ExecEvent): void;
-  /** How often to look at a lock another run holds. */
-  lockPollMs?: number;
 }
 
-interface Entry {
-  stage: Stage;
-  state: StageRunState;
-  attempt: number;
-  heavy: boolean;
-  mustInvalidate: boolean;
-  children: Entry[];
-  parents: Entry[];
-  handle: StageHandle | null;
+const exists = (path: string) => access(path).then(() => true, () => false);
+
+export class Scheduler extends DrivenRun {
+  private readonly heavy = new Set<DagEntry>();
   /** Estimated work in tokens (critical-path.ts). */
-  tokens: number;
-}
-
-const FINISHED: ReadonlySet<StageRunState> = new Set(['cached', 'done']);
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await access(path);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-export class Scheduler {
-  private readonly entries: Entry[];
-  private readonly byKey = new Map<StageKey, Entry>();
-  private readonly kinds = new Map<StageKey, StageKind>();
-  private readonly failures: StageFailure[] = [];
-  private readonly background: Array<Promise<void>> = [];
-  private readonly counts = new Map<StageRunState, number>();
-  private stopping = false;
+  private readonly tokens = new Map<DagEntry, number>();
+  private readonly handles = new Map<DagEntry, StageHandle>();
   private readonly speed = new SpeedModel();
   /** Every entry, the longest estimated remaining path first; ties in plan order. */
-  private order: Entry[] = [];
+  private order: DagEntry[] = [];
   /** GPUs no heavy stage holds now (Slots.devices). */
   private readonly freeDevices: string[];
+
+  constructor(private readonly opts: SchedulerOptions) {
+    super(opts);
+    const stages = new Map(opts.plan.stages.map((s) => [s.key, s]));
+    for (const e of this.engine.entries) {
+      if (isHeavy(e.stage)) this.heavy.add(e);
+      this.tokens.set(e, estimateTokens(e.stage, stages));
+    }
+    this.freeDevices = [...(opts.slots.devices ?? [])];
+    this.prioritise();
+  }
+
+  begin(): Promise<void> {
+    return this.engine.markCached();
+  }
+
+  async advance(): Promise<void> {
+    await this.engine.pollLocks();
+    this.launchReady();
+  }
+
+  async observe(): Promise<boolean> {
+    return false;
+  }
+
+  inFlight(): number {
+    return this.engine.count('starting') + this.engine.count('running');
+  }
+
+  canStart(e: DagEntry): boolean {
+    return e.state === 'pending' && e.parents.every(isFinished);
+  }
+
+  idleMs(): number | null {
+    // Processes that end wake the loop; only another run's lock has to be looked at.
+    return this.engine.count('locked') > 0 ? (this.opts.lockPollMs ?? 500) : null;
+  }
+
+  /** Running stages checkpoint and stop, or (`kill`) stop now and resume from their last checkpoint. */
+  stop(kill: boolean): void {
+    for (const handle of this.handles.values()) {
+      if (kill) handle.kill();
+      else handle.interrupt();
+    }
+  }
+
+  async end(): Promise<{ detached?: boolean }> {
+    return {};
+  }
+
+  /** Orders the entries by estimated remaining path, with the speeds measured so far. */
+  private prioritise(): void {
+    const byKey = new Map<StageKey, number>([...this.tokens].map(([e, t]) => [e.stage.key, t]));
+    const path = remainingPaths(this.opts.plan.stages, this.speed, byKey);
+    this.order = [...this.engine.entries].sort((a, b) => path.get(b.stage.key)! - path.get(a.stage.key)!);
+  }
 
   /**
    * DAPT_THREADS for a stage process when several heavy stages share the cores, and the GPU a
@@ -93,207 +101,52 @@ export class Scheduler {
       ...(device === undefined ? {} : { CUDA_VISIBLE_DEVICES: device }),
     };
   }
-  private wakeUp: (() => void) | null = null;
-  /** A wake-up that came while the loop was busy: the next sleep returns at once. */
-  private woken = false;
-
-  constructor(private readonly opts: SchedulerOptions) {
-    this.entries = opts.plan.stages.map((stage) => ({
-      stage,
-      state: 'pending',
-      attempt: 1,
-      heavy: isHeavy(stage),
-      mustInvalidate: opts.force.has(stage.key),
-      children: [],
-      parents: [],
-      handle: null,
-      tokens: 0,
-    }));
-    this.freeDevices = [...(opts.slots.devices ?? [])];
-    this.counts.set('pending', this.entries.length);
-    for (const e of this.entries) {
-      this.byKey.set(e.stage.key, e);
-      this.kinds.set(e.stage.key, e.stage.kind);
-    }
-    for (const e of this.entries) {
-      for (const p of e.stage.parents) {
-        const parent = this.byKey.get(p);
-        if (!parent) throw new Error(`stage ${e.stage.key} depends on ${p}, which is not in the plan`);
-        e.parents.push(parent);
-        parent.children.push(e);
-      }
-    }
-    const stages = new Map(opts.plan.stages.map((s) => [s.key, s]));
-    for (const e of this.entries) e.tokens = estimateTokens(e.stage, stages);
-    this.prioritise();
-  }
-
-  /** Orders the entries by estimated remaining path, with the speeds measured so far. */
-  private prioritise(): void {
-    const tokens = new Map(this.entries.map((e) => [e.stage.key, e.tokens]));
-    const path = remainingPaths(this.opts.plan.stages, this.speed, tokens);
-    this.order = [...this.entries].sort((a, b) => path.get(b.stage.key)! - path.get(a.stage.key)!);
-  }
-
-  /** Ctrl-C: start nothing new; ask running stages to checkpoint and stop. */
-  interrupt(): void {
-    this.stopping = true;
-    for (const e of this.entries) if (e.state === 'running') e.handle?.interrupt();
-    this.wake();
-  }
-
-  /** Second Ctrl-C: stop running stages now (they resume from their last checkpoint). */
-  kill(): void {
-    this.stopping = true;
-    for (const e of this.entries) if (e.state === 'running') e.handle?.kill();
-    this.wake();
-  }
-
-  async run(): Promise<ExecutionResult> {
-    await this.markCached();
-    for (;;) {
-      if (!this.stopping) {
-        await this.pollLocks();
-        this.launchReady();
-      }
-      const active = this.count('starting') + this.count('running');
-      if (active === 0 && (this.stopping || (!this.anyLaunchable() && this.count('locked') === 0))) break;
-      await this.sleep(this.count('locked') > 0 ? (this.opts.lockPollMs ?? 500) : null);
-    }
-    await Promise.all(this.background);
-    return {
-      states: new Map(this.entries.map((e) => [e.stage.key, e.state])),
-      failures: this.failures,
-      interrupted: this.stopping,
-    };
-  }
-
-  private emit(e: Entry, detail?: string): void {
-    this.opts.onEvent({ type: 'state', stage: e.stage, state: e.state, attempt: e.attempt, ...(detail ? { detail } : {}) });
-  }
-
-  /** Every state change goes through here, so the counts stay exact. */
-  private move(e: Entry, state: StageRunState): void {
-    this.counts.set(e.state, (this.counts.get(e.state) ?? 0) - 1);
-    this.counts.set(state, (this.counts.get(state) ?? 0) + 1);
-    e.state = state;
-  }
-
-  private setState(e: Entry, state: StageRunState, detail?: string): void {
-    this.move(e, state);
-    this.emit(e, detail);
-  }
-
-  private wake(): void {
-    const w = this.wakeUp;
-    this.wakeUp = null;
-    if (w) w();
-    else this.woken = true;
-  }
-
-  private sleep(ms: number | null): Promise<void> {
-    if (this.woken) {
-      this.woken = false;
-      return Promise.resolve();
-    }
-    return new Promise((resolve) => {
-      const timer = ms === null ? null : setTimeout(() => this.wake(), ms);
-      this.wakeUp = () => {
-        if (timer) clearTimeout(timer);
-        resolve();
-      };
-    });
-  }
-
-  private count(state: StageRunState): number {
-    return this.counts.get(state) ?? 0;
-  }
-
-  private isReady(e: Entry): boolean {
-    return e.state === 'pending' && e.parents.every((p) => FINISHED.has(p.state));
-  }
-
-  private anyLaunchable(): boolean {
-    return this.entries.some((e) => this.isReady(e));
-  }
-
-  private async markCached(): Promise<void> {
-    const candidates = this.entries.filter((e) => !e.mustInvalidate);
-    const done = await findDoneStages(this.opts.storeDir, candidates.map((e) => e.stage), { full: this.opts.verify });
-    for (const e of candidates) if (done.has(e.stage.key)) this.markDoneElsewhere(e);
-  }
-
-  private markDoneElsewhere(e: Entry, detail?: string): void {
-    this.setState(e, 'cached', detail);
-    const tracker = this.opts.tracker;
-    if (tracker) this.background.push(recordCachedStage(tracker, this.opts.storeDir, e.stage));
-  }
-
-  private async pollLocks(): Promise<void> {
-    for (const e of this.entries) {
-      if (e.state !== 'locked') continue;
-      const status = await lockStatus(stagePaths(this.opts.storeDir, e.stage.key).lock);
-      if (status.state !== 'held') this.move(e, 'pending');
-    }
-  }
 
   private launchReady(): void {
     const { total, heavy } = this.opts.slots;
-    let active = this.count('starting') + this.count('running');
-    let activeHeavy = this.entries.filter((e) => e.heavy && (e.state === 'starting' || e.state === 'running')).length;
+    const active = (e: DagEntry) => e.state === 'starting' || e.state === 'running';
+    let running = this.inFlight();
+    let runningHeavy = [...this.heavy].filter(active).length;
     for (const e of this.order) {
-      if (active >= total) return;
-      if (!this.isReady(e) || (e.heavy && activeHeavy >= heavy)) continue;
-      this.move(e, 'starting');
-      active += 1;
-      if (e.heavy) activeHeavy += 1;
-      void this.launch(e).finally(() => this.wake());
+      if (running >= total) return;
+      const isHeavyStage = this.heavy.has(e);
+      if (!this.canStart(e) || (isHeavyStage && runningHeavy >= heavy)) continue;
+      this.engine.move(e, 'starting');
+      running += 1;
+      if (isHeavyStage) runningHeavy += 1;
+      void this.launch(e).finally(() => this.engine.wake());
     }
   }
 
-  private async launch(e: Entry): Promise<void> {
-    const paths = stagePaths(this.opts.storeDir, e.stage.key);
+  private async launch(e: DagEntry): Promise<void> {
     let lock: HeldLock | null = null;
     try {
-      await mkdir(paths.dir, { recursive: true });
-      const got = await tryAcquireLock(paths.lock);
-      if (!got.acquired) {
-        this.setState(e, 'locked', `waiting for ${describeHolder(got.holder)}`);
-        return;
-      }
-      lock = got.lock;
-      if (e.mustInvalidate) {
-        await invalidateStage(this.opts.storeDir, e.stage.key);
-        e.mustInvalidate = false;
-      } else if ((await stageState(this.opts.storeDir, e.stage.key)) === 'done') {
-        this.markDoneElsewhere(e, 'finished by another run');
-        return;
-      }
-      if (this.stopping) {
-        this.move(e, 'pending');
+      lock = await this.engine.claim(e);
+      if (!lock) return;
+      if (this.engine.stopping) {
+        this.engine.move(e, 'pending');
         return;
       }
       // There are as many devices as heavy slots, so a heavy stage always finds one free.
-      const device = e.heavy ? this.freeDevices.shift() : undefined;
+      const device = this.heavy.has(e) ? this.freeDevices.shift() : undefined;
       try {
         await this.runAttempt(e, lock, device);
       } finally {
         if (device !== undefined) this.freeDevices.push(device);
       }
     } catch (err) {
-      this.fail(e, `could not start: ${(err as Error).message}`);
+      this.engine.fail(e, `could not start: ${(err as Error).message}`);
     } finally {
       await lock?.release().catch(() => undefined);
     }
   }
 
-  private async runAttempt(e: Entry, lock: HeldLock, device: string | undefined): Promise<void> {
+  private async runAttempt(e: DagEntry, lock: HeldLock, device: string | undefined): Promise<void> {
     const { stage } = e;
+    const tracker = this.opts.tracker;
     const paths = stagePaths(this.opts.storeDir, stage.key);
-    const tracking = this.opts.tracker ? await this.opts.tracker.startStage(stage, e.attempt) : null;
-    await writeStageSpec(buildStageSpec(stage, this.kinds, this.opts.specDefaults, tracking));
-    await rm(paths.exitcode, { force: true });
-    await appendFile(paths.log, `=== ${stage.title}: attempt ${e.attempt}, ${new Date().toISOString()} ===\n`);
+    const tracking = await this.engine.prepareAttempt(e, this.opts.specDefaults);
+    const heavy = this.heavy.has(e);
     let handle: StageHandle;
     try {
       handle = await this.opts.executor.start({
@@ -301,59 +154,38 @@ export class Scheduler {
         kind: stage.kind,
         title: stage.title,
         paths,
-        heavy: e.heavy,
+        heavy,
         attempt: e.attempt,
-        env: { DAPT_STAGE_LOCK_TOKEN: lock.token, ...this.stageEnv(e.heavy, device) },
+        env: { DAPT_STAGE_LOCK_TOKEN: lock.token, ...this.stageEnv(heavy, device) },
       });
     } catch (err) {
-      if (tracking) await this.opts.tracker?.finishStage(tracking, 'FAILED');
+      if (tracking) await tracker?.finishStage(tracking, 'FAILED');
       throw err;
     }
-    e.handle = handle;
+    this.handles.set(e, handle);
     const started = performance.now();
-    this.setState(e, 'running');
+    this.engine.setState(e, 'running');
     await lock.update(handle.lockFields).catch(() => undefined);
-    if (this.stopping) handle.interrupt();
+    if (this.engine.stopping) handle.interrupt();
     const exit = await handle.exited;
-    e.handle = null;
-    if (exit.exitCode === 0 && e.tokens > 0) {
-      this.speed.record(e.stage.kind, e.tokens, (performance.now() - started) / 1000);
+    this.handles.delete(e);
+    const tokens = this.tokens.get(e) ?? 0;
+    if (exit.exitCode === 0 && tokens > 0) {
+      this.speed.record(stage.kind, tokens, (performance.now() - started) / 1000);
       this.prioritise();
     }
-    const finishedRun = await exists(paths.exitcode);
-    if (tracking && !finishedRun) await this.opts.tracker?.finishStage(tracking, this.stopping ? 'KILLED' : 'FAILED');
+    // A stage process that wrote its exit code has closed its MLflow run itself.
+    if (tracking && !(await exists(paths.exitcode))) await tracker?.finishStage(tracking, this.engine.stopping ? 'KILLED' : 'FAILED');
     await this.settle(e, exit);
   }
 
-  private async settle(e: Entry, exit: StageExit): Promise<void> {
+  private async settle(e: DagEntry, exit: StageExit): Promise<void> {
     const state = await stageState(this.opts.storeDir, e.stage.key);
-    if (exit.exitCode === 0 && state === 'done') {
-      this.setState(e, 'done');
-      return;
-    }
+    if (exit.exitCode === 0 && state === 'done') return this.engine.setState(e, 'done');
     const how = exit.exitCode === null ? `was killed (${exit.signal ?? 'no exit status'})` : `exited with code ${exit.exitCode}`;
-    if (this.stopping && (exit.exitCode === 130 || exit.signal !== null)) {
-      this.setState(e, 'interrupted', how);
-      return;
-    }
+    if (this.engine.stopping && (exit.exitCode === 130 || exit.signal !== null)) return this.engine.setState(e, 'interrupted', how);
     const reason = exit.exitCode === 0 ? 'exited 0 but its manifest does not verify' : how;
-    if (!this.stopping && e.attempt <= this.opts.retry) {
-      e.attempt += 1;
-      this.setState(e, 'pending', `${reason}; retrying (attempt ${e.attempt} of ${this.opts.retry + 1})`);
-      return;
-    }
-    this.fail(e, reason);
-  }
-
-  private fail(e: Entry, reason: string): void {
-    this.setState(e, 'failed', reason);
-    this.failures.push({ stage: e.stage, logPath: stagePaths(this.opts.storeDir, e.stage.key).log, attempts: e.attempt, reason });
-    const queue = [...e.children];
-    while (queue.length) {
-      const child = queue.shift()!;
-      if (child.state !== 'pending') continue;
-      this.setState(child, 'blocked', `${e.stage.title} failed`);
-      queue.push(...child.children);
-    }
+    if (this.engine.mayRetry(e)) this.engine.retry(e, reason);
+    else this.engine.fail(e, reason);
   }
 }

@@ -2,8 +2,9 @@
 import { mkdir } from 'node:fs/promises';
 import writeFileAtomic from 'write-file-atomic';
 import type { Stage, StageKey, StageKind } from '../plan/types.ts';
-import type { StageSpec, TrackingHandle } from '../stages/types.ts';
-import { stagePaths } from './layout.ts';
+import type { StageSpec } from '../stages/types.ts';
+import type { TrackingHandle } from '../track/types.ts';
+import { stagePaths } from '../store/layout.ts';
 
 /** What every spec of one run shares. */
 export interface SpecDefaults {

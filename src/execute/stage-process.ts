@@ -10,22 +10,22 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
 import { DaptError, isDaptError } from '../errors.ts';
-import type { StageKind } from '../plan/types.ts';
+import { STAGE_KINDS } from '../plan/types.ts';
 import { loadRunner } from '../stages/registry.ts';
 import { ProcessStageReporter } from '../stages/reporter.ts';
-import type { StageMetricsFile, StageSpec } from '../stages/types.ts';
+import type { StageSpec } from '../stages/types.ts';
+import type { StageMetricsFile } from '../store/metrics-file.ts';
 import { RESULTS_FILE } from '../report/results-file.ts';
 import { openRunLogger, recordedRun, type RunLogger } from '../track/index.ts';
 import { finalMetricPoints } from './final-metrics.ts';
-import { pathsOfStageDir, type StagePaths } from './layout.ts';
+import { pathsOfStageDir, type StagePaths } from '../store/layout.ts';
 import { adoptLock, describeHolder, tryAcquireLock, type HeldLock } from './lock.ts';
-import { verifyManifest, writeManifest, type ProducedBy } from './manifest.ts';
+import { verifyManifest, writeManifest, type ProducedBy } from '../store/manifest.ts';
 import { attemptTag } from './resume-run.ts';
 
 export const EXIT_INTERRUPTED = 130;
 const TRACKING_TIMEOUT_MS = 30_000;
 const PARENT_CHECK_MS = 1000;
-const kinds: readonly StageKind[] = ['select', 'pretrain', 'finetune', 'evaluate', 'aggregate'];
 
 export interface StageProcessIO {
   print(line: string): void;
@@ -53,7 +53,7 @@ export async function readStageSpec(path: string): Promise<StageSpec> {
   for (const field of ['key', 'title', 'stageDir', 'storeDir', 'backend'] as const) {
     if (typeof spec[field] !== 'string') throw invalid(path, `"${field}" must be a string`);
   }
-  if (!kinds.includes(spec.kind as StageKind)) throw invalid(path, `"kind" must be one of ${kinds.join(', ')}`);
+  if (!(STAGE_KINDS as readonly string[]).includes(spec.kind as string)) throw invalid(path, `"kind" must be one of ${STAGE_KINDS.join(', ')}`);
   if (typeof spec.params !== 'object' || spec.params === null) throw invalid(path, '"params" must be an object');
   if (!Array.isArray(spec.parents)) throw invalid(path, '"parents" must be a list');
   if (spec.trainer !== 'real' && spec.trainer !== 'fake') throw invalid(path, '"trainer" must be "real" or "fake"');

@@ -1,5 +1,5 @@
 /**
- * One `dapt run` after planning: MLflow parent runs, the scheduler over the chosen executor,
+ * One `dapt run` after planning: MLflow parent runs, the DAG engine driven by the chosen executor,
  * then the report and an outbox sync. Interrupts come from the caller (the CLI owns signals).
  */
 import { fileURLToPath } from 'node:url';
@@ -7,13 +7,11 @@ import type { ExecutionSpec } from '../config/types.ts';
 import { isDaptError } from '../errors.ts';
 import type { Plan } from '../plan/types.ts';
 import { generateReport, type ReportResult } from '../report/index.ts';
-import { slotsFromJobs } from './concurrency.ts';
 import { createExecutor } from './executors.ts';
-import type { ExecutionProfile } from './profile.ts';
-import { Scheduler, type SchedulerOptions } from './scheduler.ts';
+import type { ExecutionProfile } from '../config/types.ts';
 import type { SpecDefaults } from './spec.ts';
 import { StudyTracker } from './tracking.ts';
-import type { DagRun, ExecEvent, ExecutionResult } from './types.ts';
+import type { DagOptions, DagRun, ExecEvent, ExecutionResult } from './types.ts';
 
 /** `node <repo>/bin/dapt.js`: what every stage process runs, locally and on a cluster. */
 export function daptCommand(): string[] {
@@ -65,11 +63,9 @@ export async function startStudy(opts: StudyOptions): Promise<StudyRun> {
   const tracker = opts.tracking
     ? await StudyTracker.open({ storeDir, env: opts.env, plan: opts.plan, source: opts.source, backend: opts.specDefaults.backend, cwd: opts.cwd, onWarning: warn })
     : null;
-  const schedulerOptions: SchedulerOptions = {
+  const dagOptions: DagOptions = {
     plan: opts.plan,
     storeDir,
-    executor,
-    slots: opts.jobs === null ? executor.defaultSlots() : slotsFromJobs(opts.jobs),
     retry: opts.retry,
     force: opts.force,
     verify: opts.verify,
@@ -77,12 +73,12 @@ export async function startStudy(opts: StudyOptions): Promise<StudyRun> {
     tracker,
     onEvent: opts.onEvent,
   };
-  const scheduler: DagRun = executor.schedule?.(schedulerOptions) ?? new Scheduler(schedulerOptions);
+  const dag: DagRun = executor.schedule(dagOptions, opts.jobs);
 
   const result = (async (): Promise<StudyResult> => {
     let execution: ExecutionResult;
     try {
-      execution = await scheduler.run();
+      execution = await dag.run();
     } catch (e) {
       await tracker?.finish(isDaptError(e) && e.code === 'DAPT_INTERRUPTED' ? 'KILLED' : 'FAILED');
       throw e;
@@ -110,6 +106,6 @@ export async function startStudy(opts: StudyOptions): Promise<StudyRun> {
     return { execution, report, reportError, trackingUri: tracker?.uri ?? null, sync };
   })();
 
-  const detach = scheduler.detach?.bind(scheduler);
-  return { interrupt: () => scheduler.interrupt(), kill: () => scheduler.kill(), ...(detach ? { detach } : {}), result };
+  const detach = dag.detach?.bind(dag);
+  return { interrupt: () => dag.interrupt(), kill: () => dag.kill(), ...(detach ? { detach } : {}), result };
 }

@@ -7,9 +7,9 @@
 import { userInfo } from 'node:os';
 import { execa } from 'execa';
 import type { Plan, Stage } from '../plan/types.ts';
-import type { TrackingHandle } from '../stages/types.ts';
+import type { TrackingHandle } from '../track/types.ts';
 import { openRunLogger, openTracking, type Tracking } from '../track/index.ts';
-import type { Manifest } from './manifest.ts';
+import type { Manifest } from '../store/manifest.ts';
 import { flattenParams } from './params.ts';
 import { settleProducedBy } from './produced-by.ts';
 import { attemptTag, runToContinue } from './resume-run.ts';

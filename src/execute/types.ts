@@ -1,14 +1,16 @@
 /**
- * The executor layer's types. An `Executor` starts one stage process and reports when it ends;
- * the scheduler (scheduler.ts) decides what runs when, holds the locks and talks to MLflow, so
- * an executor only knows how to start `dapt stage <spec.json>` somewhere (this machine, Slurm).
- * Executors are looked up by name in executors.ts.
+ * The executor layer's types. One engine (dag/engine.ts) owns a run over a plan's DAG; what
+ * `--executor NAME` picks (executors.ts) is a `DagRunner`, which drives that engine one way:
+ * locally, an `Executor` starts one stage process at a time as stages become ready
+ * (scheduler.ts); on Slurm every stage is submitted up front (slurm/dag.ts). Either way the stage
+ * runs `dapt stage <spec.json>`.
  */
 import type { ExecutionSpec } from '../config/types.ts';
-import type { Stage, StageKey, StageKind } from '../plan/types.ts';
-import type { StagePaths } from './layout.ts';
-import type { ExecutionProfile } from './profile.ts';
-import type { SchedulerOptions } from './scheduler.ts';
+import type { Plan, Stage, StageKey, StageKind } from '../plan/types.ts';
+import type { StagePaths } from '../store/layout.ts';
+import type { ExecutionProfile } from '../config/types.ts';
+import type { SpecDefaults } from './spec.ts';
+import type { StudyTracker } from './tracking.ts';
 
 /** How many stages may run at once. `heavy` stages (training, model inference) have their own cap. */
 export interface Slots {
@@ -59,7 +61,25 @@ export interface ExecutorContext {
   profile?: ExecutionProfile | null;
 }
 
-/** One run over a plan's DAG: the local Scheduler, or an executor's own (see Executor.schedule). */
+/** What every run over a plan's DAG needs, whichever way its stages reach a machine. */
+export interface DagOptions {
+  plan: Plan;
+  /** Absolute. */
+  storeDir: string;
+  /** Extra attempts for a failed stage. */
+  retry: number;
+  /** Stages to re-run from scratch (see force.ts). */
+  force: ReadonlySet<StageKey>;
+  /** Re-hash every file of done stages instead of trusting unchanged size + mtime. */
+  verify: boolean;
+  specDefaults: SpecDefaults;
+  tracker: StudyTracker | null;
+  onEvent(event: ExecEvent): void;
+  /** How often to look at a lock another run holds. */
+  lockPollMs?: number;
+}
+
+/** One run over a plan's DAG (the engine with one driver). */
 export interface DagRun {
   run(): Promise<ExecutionResult>;
   interrupt(): void;
@@ -68,6 +88,7 @@ export interface DagRun {
   detach?(): void;
 }
 
+/** Starts one stage process (this machine, or in-process in tests); driven by the Scheduler. */
 export interface Executor {
   readonly name: string;
   /** Concurrency when the user gives no `--jobs` (see concurrency.ts for the local rule). */
@@ -75,14 +96,18 @@ export interface Executor {
   start(job: StageJob): Promise<StageHandle>;
   /** Called once when the run ends (cancel queued work, close connections). */
   close(): Promise<void>;
-  /**
-   * Executors that must see the whole DAG at once (Slurm submits every job up front, with
-   * dependencies) run it themselves; the others are handed ready stages by the Scheduler.
-   */
-  schedule?(opts: SchedulerOptions): DagRun;
 }
 
-export type ExecutorFactory = (ctx: ExecutorContext) => Executor | Promise<Executor>;
+/** What `--executor NAME` picks: one way of driving the DAG engine. */
+export interface DagRunner {
+  readonly name: string;
+  /** One run over the plan; `jobs` is `--jobs` (null or absent: the runner's own rule). */
+  schedule(opts: DagOptions, jobs?: number | null): DagRun;
+  /** Called once when the run ends. */
+  close(): Promise<void>;
+}
+
+export type DagRunnerFactory = (ctx: ExecutorContext) => DagRunner | Promise<DagRunner>;
 
 /** Where a stage is in this run. */
 export type StageRunState =

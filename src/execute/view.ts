@@ -4,12 +4,11 @@
  * runs, waits, is cached, done or failed. Otherwise (CI, a pipe): plain timestamped lines, with
  * the running stages' log lines prefixed by their titles.
  */
-import { readFile } from 'node:fs/promises';
 import { MultiBar, type SingleBar } from 'cli-progress';
 import type { StageKey } from '../plan/types.ts';
-import type { ProgressFile } from '../stages/reporter.ts';
+import { readProgressFile, type ProgressFile } from '../store/progress-file.ts';
 import { formatDuration } from '../stages/reporter.ts';
-import { stagePaths } from './layout.ts';
+import { stagePaths } from '../store/layout.ts';
 import { LogFollower, fileSize } from './log-tail.ts';
 import type { ExecEvent, StageRunState } from './types.ts';
 
@@ -40,12 +39,8 @@ const LABEL: Record<StageRunState, string> = {
   interrupted: 'interrupted',
 };
 
-async function readProgress(storeDir: string, key: StageKey): Promise<ProgressFile | null> {
-  try {
-    return JSON.parse(await readFile(stagePaths(storeDir, key).progress, 'utf8')) as ProgressFile;
-  } catch {
-    return null;
-  }
+function readProgress(storeDir: string, key: StageKey): Promise<ProgressFile | null> {
+  return readProgressFile(stagePaths(storeDir, key).progress);
 }
 
 function shortMetrics(p: ProgressFile | null): string {

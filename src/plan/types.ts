@@ -19,7 +19,9 @@ import type {
   TokenizerTrainSpec,
 } from '../config/types.ts';
 
-export type StageKind = 'select' | 'pretrain' | 'finetune' | 'evaluate' | 'aggregate';
+/** Every stage kind, in the order views list them. The one place they are written out. */
+export const STAGE_KINDS = ['select', 'pretrain', 'finetune', 'evaluate', 'aggregate'] as const;
+export type StageKind = (typeof STAGE_KINDS)[number];
 
 /** Hex prefix (24 chars) of sha256 over the canonical JSON of {kind, params, parents, format}. */
 export type StageKey = string;

@@ -7,11 +7,12 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { InternalError } from '../errors.ts';
+import { stagePaths } from '../store/layout.ts';
 import type { AggregateParams, Plan, PlannedExperiment, Stage, StageKey } from '../plan/types.ts';
 import { collectResults, type CollectedResults } from './cells.ts';
 import { convergenceOf } from './convergence.ts';
 import { RESULTS_FILE, readResultsFile } from './results-file.ts';
-import { readStages, stageDir } from './stage-store.ts';
+import { readStages } from './stage-store.ts';
 import { compare, summarise } from './summarise.ts';
 import type { CellResult, Comparison, Convergence, MlmResult, ProbeResult, Provenance, ReferenceResult, StageRecord, Summary, Verdict } from './types.ts';
 import { judgeClaims } from './verdicts.ts';
@@ -84,7 +85,7 @@ export function collectExperiment(plan: Plan, experiment: PlannedExperiment, sto
   }
 
   const problems = [...records.values()].flatMap((r) => (r.problem ? [r.problem] : []));
-  const resultsPath = join(stageDir(storeDir, experiment.aggregate), 'work', RESULTS_FILE);
+  const resultsPath = join(stagePaths(storeDir, experiment.aggregate).work, RESULTS_FILE);
   let source: ExperimentData['source'] = 'stages';
   let collected: CollectedResults;
   if (aggregate.done && existsSync(resultsPath)) {

@@ -1,19 +1,16 @@
 /**
- * Reads finished stages from the store (`<store>/stages/<key>/`, layout in src/stages/types.ts):
- * metrics.json, the MLflow run recorded in spec.json, and work/curves.jsonl. Read-only.
+ * Reads finished stages from the store (paths and formats: src/store/): metrics.json, the MLflow
+ * run recorded in the manifest or spec.json, and the step curves. Read-only.
  * A stage counts as done when its manifest.json exists (the executor writes it last, atomically);
  * re-hashing every model file here would make a report cost minutes.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
 import type { Stage, StageKey, StageKind } from '../plan/types.ts';
-import type { StageMetricsFile } from '../stages/types.ts';
+import { numericFields, readCurvesFile } from '../store/curves.ts';
+import { pathsOfStageDir, stagePaths, storeDirOfStageDir } from '../store/layout.ts';
+import type { StageMetricsFile } from '../store/metrics-file.ts';
 import { recordedRunSync } from '../track/recorded-run.ts';
 import type { CurveRow, Provenance, StageRecord } from './types.ts';
-
-export function stageDir(storeDir: string, key: StageKey): string {
-  return join(storeDir, 'stages', key);
-}
 
 function readJson(path: string): unknown {
   return JSON.parse(readFileSync(path, 'utf8'));
@@ -36,15 +33,14 @@ function trackingOf(x: unknown): { runId: string; experimentId: string; uri: str
  * shown as queued until then — never by its placeholder.
  */
 export function readProvenance(dir: string, key: StageKey): Provenance {
-  for (const [file, field] of [['manifest.json', 'producedBy'], ['spec.json', 'tracking']] as const) {
-    const path = join(dir, file);
+  const paths = pathsOfStageDir(dir);
+  for (const [path, field] of [[paths.manifest, 'producedBy'], [paths.spec, 'tracking']] as const) {
     if (!existsSync(path)) continue;
     try {
       const doc = readJson(path);
       const run = trackingOf(isRecord(doc) ? doc[field] : null);
       if (!run) continue;
-      // `<store>/stages/<key>/`: the outbox is `<store>/mlflow-outbox/`.
-      const recorded = recordedRunSync(dirname(dirname(dir)), run);
+      const recorded = recordedRunSync(storeDirOfStageDir(dir), run);
       if (recorded.state === 'queued') return { stage: key, mlflowRunId: null, mlflowUri: run.uri, mlflowQueued: true };
       return { stage: key, mlflowRunId: recorded.runId, mlflowUri: run.uri };
     } catch {
@@ -52,13 +48,6 @@ export function readProvenance(dir: string, key: StageKey): Provenance {
     }
   }
   return { stage: key, mlflowRunId: null, mlflowUri: null };
-}
-
-function numericRecord(x: unknown): Record<string, number> {
-  const out: Record<string, number> = {};
-  if (!isRecord(x)) return out;
-  for (const [k, v] of Object.entries(x)) if (typeof v === 'number' && Number.isFinite(v)) out[k] = v;
-  return out;
 }
 
 /** One stage's state from its directory. Never throws: an unreadable stage is reported through `problem`. */
@@ -74,11 +63,12 @@ export function readStageDir(dir: string, key: StageKey, kind: StageKind, title:
     provenance: readProvenance(dir, key),
     problem: null,
   };
-  if (!existsSync(join(dir, 'manifest.json'))) return record;
+  const paths = pathsOfStageDir(dir);
+  if (!existsSync(paths.manifest)) return record;
   try {
-    const file = readJson(join(dir, 'metrics.json')) as Partial<StageMetricsFile>;
+    const file = readJson(paths.metrics) as Partial<StageMetricsFile>;
     if (!isRecord(file)) throw new Error('not a JSON object');
-    record.metrics = numericRecord(file.metrics);
+    record.metrics = numericFields(file.metrics);
     record.details = isRecord(file.details) ? file.details : {};
     record.backend = typeof file.backend === 'string' ? file.backend : null;
     record.done = true;
@@ -89,7 +79,7 @@ export function readStageDir(dir: string, key: StageKey, kind: StageKind, title:
 }
 
 export function readStage(storeDir: string, key: StageKey, kind: StageKind, title: string): StageRecord {
-  return readStageDir(stageDir(storeDir, key), key, kind, title);
+  return readStageDir(stagePaths(storeDir, key).dir, key, kind, title);
 }
 
 /** Reads every stage of the plan once, keyed by stage key. */
@@ -99,24 +89,7 @@ export function readStages(storeDir: string, stages: readonly Stage[]): Map<Stag
   return out;
 }
 
-/**
- * `work/curves.jsonl` of a stage: numeric fields only; blank or malformed lines (a line cut
- * short by a crash) are skipped.
- */
+/** A stage's step curves (numeric fields only). */
 export function readCurves(storeDir: string, key: StageKey): CurveRow[] {
-  const path = join(stageDir(storeDir, key), 'work', 'curves.jsonl');
-  if (!existsSync(path)) return [];
-  const rows: CurveRow[] = [];
-  for (const line of readFileSync(path, 'utf8').split('\n')) {
-    if (!line.trim()) continue;
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(line);
-    } catch {
-      continue;
-    }
-    const row = numericRecord(parsed);
-    if (typeof row['step'] === 'number') rows.push(row);
-  }
-  return rows;
+  return readCurvesFile(stagePaths(storeDir, key).curves);
 }

@@ -214,4 +214,4 @@ export interface StageRecord {
 }
 
 /** A row of `work/curves.jsonl`. */
-export type CurveRow = Record<string, number>;
+export type { CurveRow } from '../store/curves.ts';

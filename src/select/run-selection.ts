@@ -19,6 +19,7 @@ import { buildInvertedIndex } from './sparse-index.ts';
 import { TfidfEmbedder, type TfidfInfo, type TfidfSettings } from './tfidf.ts';
 import type { Neighbours } from './types.ts';
 import { writeLinesAtomic } from './write-lines.ts';
+import { workOutputs } from '../store/layout.ts';
 
 export type SelectionMethod =
   | { method: 'knn'; k: number; seed: number; embedder: ({ kind: 'tfidf' } & TfidfSettings) | { kind: 'model'; maxSeqLength: number; modelDir: string } }
@@ -171,7 +172,7 @@ export async function runSelection(req: SelectionRequest): Promise<SelectionSumm
   const { selected, duplicates } = unionOf(perQuery, canonical);
   const chosen = new Uint8Array(canonical.length);
   for (const id of selected) chosen[id] = 1;
-  await writeLinesAtomic(join(req.outDir, 'selected.txt'), selectedLines(req.poolFiles, chosen, signal, (n) => report('write', n, canonical.length)));
+  await writeLinesAtomic(workOutputs(req.outDir).selected, selectedLines(req.poolFiles, chosen, signal, (n) => report('write', n, canonical.length)));
   await writeLinesAtomic(
     join(req.outDir, 'provenance.jsonl'),
     perQuery.map((n, q) =>

@@ -4,12 +4,13 @@
  * stages' degenerate-seed records, MLM losses, and the summaries and paired comparisons the
  * report shows. No training; it runs in milliseconds.
  */
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
 import { DaptError, InternalError } from '../errors.ts';
 import { collectResults } from '../report/cells.ts';
 import { RESULTS_FILE, buildResultsFile } from '../report/results-file.ts';
 import { readStage, readStageDir } from '../report/stage-store.ts';
+import { stageDirOfWork } from '../store/layout.ts';
 import type { StageRecord } from '../report/types.ts';
 import type { StageKey } from '../plan/types.ts';
 import type { StageContext, StageOutcome, StageRunner } from './types.ts';
@@ -26,7 +27,7 @@ async function run(ctx: StageContext): Promise<StageOutcome> {
   for (const key of evaluateKeys) {
     const parent = ctx.parents[key];
     if (!parent) throw new InternalError(`aggregate stage ${spec.key} lists evaluate stage ${key} but it is not one of its parents`);
-    const record = readStageDir(dirname(parent.dir), key, parent.kind, key);
+    const record = readStageDir(stageDirOfWork(parent.dir), key, parent.kind, key);
     if (!record.done || record.problem) {
       throw new DaptError('DAPT_STORE_CORRUPT', `evaluate stage ${key} is not finished or unreadable (${record.problem ?? 'no manifest'}); run \`dapt run\` again to redo it`);
     }

@@ -25,14 +25,15 @@ import { backendDetails, savedOutcome, saveOutcome, startRuntime, type TrainingR
 import { evaluateProbe } from './probe.ts';
 import { evaluateReference } from './reference.ts';
 import type { StageContext, StageOutcome, StageRunner } from './types.ts';
+import { tokenCacheDir, workOutputs } from '../store/layout.ts';
 
 const evalBatchSize = 32;
 
 async function evaluateClassifier(ctx: StageContext, params: Extract<EvaluateParams, { target: 'classifier' }>, runtime: TrainingRuntime): Promise<StageOutcome> {
   const parent = ctx.parents[params.finetune];
   if (parent === undefined) throw new DaptError('DAPT_STAGE_SPEC_INVALID', `stage spec lacks its finetune parent ${params.finetune}`);
-  const ckpt = loadHfCheckpoint(join(parent.dir, 'model'));
-  const labelsFile = join(parent.dir, 'labels.json');
+  const ckpt = loadHfCheckpoint(workOutputs(parent.dir).model);
+  const labelsFile = workOutputs(parent.dir).labels;
   let labels: string[];
   try {
     labels = JSON.parse(readFileSync(labelsFile, 'utf8')) as string[];
@@ -79,7 +80,7 @@ async function evaluateMlmStage(ctx: StageContext, params: Extract<EvaluateParam
   const data = await prepareMlmData([source], tok, {
     masking: { packing: 'packed', maxSeqLength: params.maxSeqLength },
     heldOut: params.heldOut,
-    cacheDir: join(ctx.spec.storeDir, 'cache', 'tokens'),
+    cacheDir: tokenCacheDir(ctx.spec.storeDir),
     signal: ctx.signal,
   });
   if (data.heldOut === null) throw new DaptError('DAPT_DATA_INVALID', `${source.describe} has too few documents to hold any out (fraction ${params.heldOut.fraction})`);

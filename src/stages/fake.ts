@@ -23,6 +23,7 @@ import writeFileAtomic from 'write-file-atomic';
 import { InterruptedError, StageFailedError } from '../errors.ts';
 import type { StageKind } from '../plan/types.ts';
 import type { StageContext, StageOutcome, StageRunner } from './types.ts';
+import { workOutputs } from '../store/layout.ts';
 
 const DIGEST_FILE = 'fake-digest.txt';
 
@@ -102,7 +103,7 @@ interface Checkpoint {
 
 /** The step loop: a hash chain with a checkpoint after every step. Returns the final digest. */
 async function train(ctx: StageContext, s: FakeSettings): Promise<Checkpoint> {
-  const checkpointDir = join(ctx.workDir, 'checkpoint');
+  const checkpointDir = workOutputs(ctx.workDir).checkpoint;
   const checkpointPath = join(checkpointDir, 'fake-state.json');
   await mkdir(checkpointDir, { recursive: true });
   const saved = await readText(checkpointPath);
@@ -129,11 +130,11 @@ async function train(ctx: StageContext, s: FakeSettings): Promise<Checkpoint> {
 
 async function writeCurves(ctx: StageContext, state: Checkpoint): Promise<void> {
   const lines = state.losses.map((loss, i) => JSON.stringify({ step: i + 1, loss, lr: 1e-4, tokens_per_s: 1000 }));
-  await writeFile(join(ctx.workDir, 'curves.jsonl'), lines.join('\n') + '\n');
+  await writeFile(workOutputs(ctx.workDir).curves, lines.join('\n') + '\n');
 }
 
 async function writeFakeModel(ctx: StageContext, digest: string): Promise<void> {
-  const dir = join(ctx.workDir, 'model');
+  const dir = workOutputs(ctx.workDir).model;
   await mkdir(dir, { recursive: true });
   await writeFile(join(dir, 'config.json'), JSON.stringify({ fake: true, stage: ctx.spec.key, digest }, null, 2));
   await writeFile(join(dir, 'model.safetensors'), Buffer.from(sha(`weights:${digest}`).repeat(4), 'hex'));
@@ -155,7 +156,7 @@ const kindRuns: Record<Exclude<StageKind, 'aggregate'>, (ctx: StageContext, s: F
     const state = await train(ctx, s);
     const k = ctx.spec.kind === 'select' ? ctx.spec.params.k : 1;
     const docs = Array.from({ length: k }, (_, i) => `fake document ${i} ${sha(`${state.digest}:${i}`).slice(0, 16)}`);
-    await writeFile(join(ctx.workDir, 'selected.txt'), docs.join('\n') + '\n');
+    await writeFile(workOutputs(ctx.workDir).selected, docs.join('\n') + '\n');
     await writeFile(join(ctx.workDir, 'provenance.jsonl'), docs.map((_, i) => JSON.stringify({ doc: i, query: i % 3 })).join('\n') + '\n');
     return { metrics: { selected_docs: k, pool_docs: 10 * k, queries: 3 } };
   },
@@ -163,7 +164,7 @@ const kindRuns: Record<Exclude<StageKind, 'aggregate'>, (ctx: StageContext, s: F
   async finetune(ctx, s) {
     const state = await train(ctx, s);
     await writeFakeModel(ctx, state.digest);
-    await writeFile(join(ctx.workDir, 'labels.json'), JSON.stringify(['negative', 'positive']));
+    await writeFile(workOutputs(ctx.workDir).labels, JSON.stringify(['negative', 'positive']));
     await writeCurves(ctx, state);
     const metric = ctx.spec.kind === 'finetune' ? ctx.spec.params.metric : 'accuracy';
     return {

@@ -4,7 +4,6 @@
  * work/model/ (best-on-dev weights, HF sequence-classification layout), work/labels.json and
  * work/curves.jsonl.
  */
-import { join } from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
 import { loadTaskInput } from '../data/task-input.ts';
 import { DaptError, DataError } from '../errors.ts';
@@ -18,6 +17,7 @@ import { buildModel, disposeModel } from '../train/model/model.ts';
 import { createProgressView, type ProgressView } from '../train/progress.ts';
 import { backendDetails, loopPlumbing, savedOutcome, saveOutcome, startRuntime } from '../train/stage-support.ts';
 import type { StageContext, StageOutcome, StageRunner } from './types.ts';
+import { workOutputs } from '../store/layout.ts';
 
 async function run(ctx: StageContext): Promise<StageOutcome> {
   const done = savedOutcome(ctx.workDir);
@@ -77,8 +77,8 @@ async function run(ctx: StageContext): Promise<StageOutcome> {
   });
   live.view?.stop();
   try {
-    await saveHfCheckpoint(join(ctx.workDir, 'model'), result.model, tok, hp.maxSeqLength);
-    await writeFileAtomic(join(ctx.workDir, 'labels.json'), JSON.stringify(labels) + '\n');
+    await saveHfCheckpoint(workOutputs(ctx.workDir).model, result.model, tok, hp.maxSeqLength);
+    await writeFileAtomic(workOutputs(ctx.workDir).labels, JSON.stringify(labels) + '\n');
   } finally {
     disposeModel(result.model);
   }

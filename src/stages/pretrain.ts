@@ -3,7 +3,6 @@
  * scratch) on its text sources. Outputs work/model/ (HF directory) and work/curves.jsonl;
  * resumes from work/checkpoint/ when present.
  */
-import { join } from 'node:path';
 import type { PretrainParams } from '../plan/types.ts';
 import { saveHfCheckpoint } from '../train/checkpoint/hf-dir.ts';
 import { heldOutCount } from '../train/data/held-out.ts';
@@ -18,6 +17,7 @@ import { createProgressView, type ProgressView } from '../train/progress.ts';
 import { backendDetails, loopPlumbing, savedOutcome, saveOutcome, startRuntime } from '../train/stage-support.ts';
 import { DataError } from '../errors.ts';
 import type { StageContext, StageOutcome, StageRunner } from './types.ts';
+import { tokenCacheDir, workOutputs } from '../store/layout.ts';
 
 /** Tokenizer training text for a scratch model: its corpus without this stage's held-out tail. */
 async function tokenizerDocs(params: PretrainParams, ctx: StageContext, sources: SourceText[]): Promise<string[]> {
@@ -48,7 +48,7 @@ async function run(ctx: StageContext): Promise<StageOutcome> {
   const data = await prepareMlmData(sources, initial.tokenizer, {
     masking: params.masking,
     heldOut: params.heldOut,
-    cacheDir: join(ctx.spec.storeDir, 'cache', 'tokens'),
+    cacheDir: tokenCacheDir(ctx.spec.storeDir),
     signal: ctx.signal,
   });
   ctx.reporter.log(`pretrain: ${data.train.count} examples from ${data.trainDocs} documents; ${data.heldOutDocs} documents held out`);
@@ -76,7 +76,7 @@ async function run(ctx: StageContext): Promise<StageOutcome> {
     });
     live.view?.stop();
     live.view = null;
-    await saveHfCheckpoint(join(ctx.workDir, 'model'), model, tok, params.masking.maxSeqLength);
+    await saveHfCheckpoint(workOutputs(ctx.workDir).model, model, tok, params.masking.maxSeqLength);
     const metrics: Record<string, number> = { steps: result.steps, tokens: result.tokens, final_loss: result.finalLoss };
     if (result.heldOut !== null) Object.assign(metrics, { heldout_loss: result.heldOut.loss, heldout_perplexity: result.heldOut.perplexity });
     return await saveOutcome(ctx.workDir, {

@@ -4,23 +4,9 @@
  * second), and forwards metrics, params and tags to MLflow. A tracking failure is printed once
  * as a warning and never reaches the runner.
  */
-import writeFileAtomic from 'write-file-atomic';
+import { writeProgressFile, type ProgressFile } from '../store/progress-file.ts';
 import type { RunLogger } from '../track/index.ts';
 import type { StageReporter } from './types.ts';
-
-/** What the live view reads from `progress.json`. */
-export interface ProgressFile {
-  done: number;
-  total: number;
-  /** Seconds to go at the rate seen since this process started; null until there is a rate. */
-  etaSeconds: number | null;
-  /** Units (steps) per second in this process. */
-  rate: number | null;
-  info: Record<string, number | string>;
-  /** The latest step metrics (loss, lr, …). */
-  metrics: Record<string, number>;
-  updatedAt: string;
-}
 
 export interface ProcessReporterOptions {
   progressPath: string;
@@ -129,7 +115,7 @@ export class ProcessStageReporter implements StageReporter {
       this.pending = null;
       if (!file) return;
       try {
-        await writeFileAtomic(this.opts.progressPath, JSON.stringify(file) + '\n');
+        await writeProgressFile(this.opts.progressPath, file);
       } catch {
         // The live view is a convenience; a failed write must not fail the stage.
       }

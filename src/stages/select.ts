@@ -14,6 +14,7 @@ import { assertSelectionClean } from '../data/leakage.ts';
 import { loadTaskInput } from '../data/task-input.ts';
 import { runSelection, type SelectionMethod } from '../select/run-selection.ts';
 import type { StageContext, StageOutcome, StageRunner } from './types.ts';
+import { workOutputs } from '../store/layout.ts';
 
 function input(ctx: StageContext, content: string, what: string): InputLocation {
   const loc = ctx.spec.inputs[content];
@@ -29,7 +30,7 @@ function parentDir(ctx: StageContext, key: string, why: string): string {
 
 function embedModelDir(ctx: StageContext, init: ModelInit | null): string {
   if (init === null) throw new DaptError('DAPT_STAGE_SPEC_INVALID', `select stage ${ctx.spec.key}: the model embedder needs an embedding model`);
-  if (init.from === 'stage') return join(parentDir(ctx, init.stage, 'embedding model'), 'model');
+  if (init.from === 'stage') return workOutputs(parentDir(ctx, init.stage, 'embedding model')).model;
   if (init.from === 'checkpoint') {
     const loc = input(ctx, init.content, 'embedding model');
     if (loc.kind !== 'checkpoint') throw new InternalError(`embedding model input ${init.content} is a ${loc.kind}`);
@@ -48,7 +49,7 @@ async function sizeMatchTarget(ctx: StageContext, key: string): Promise<number> 
     // Fall back to counting the selected documents themselves.
   }
   let count = 0;
-  for await (const _ of readDocuments([join(dir, 'selected.txt')])) count++;
+  for await (const _ of readDocuments([workOutputs(dir).selected])) count++;
   return count;
 }
 
@@ -88,7 +89,7 @@ async function run(ctx: StageContext): Promise<StageOutcome> {
   });
   ctx.reporter.progress(phases.length, phases.length, { phase: 'leakage check' });
   const allow = spec.allowLeakage === true;
-  const leakage = await assertSelectionClean(readDocuments([join(ctx.workDir, 'selected.txt')]), [{ name: taskLoc.kind === 'task' ? basename(taskLoc.dir) : params.task.content, content: params.task.content, data: task }], { allow });
+  const leakage = await assertSelectionClean(readDocuments([workOutputs(ctx.workDir).selected]), [{ name: taskLoc.kind === 'task' ? basename(taskLoc.dir) : params.task.content, content: params.task.content, data: task }], { allow });
   ctx.reporter.log(`select: ${summary.selectedDocs} of ${summary.poolDocs} pool documents selected (${summary.distinctPoolDocs} distinct)`);
   return {
     metrics: {

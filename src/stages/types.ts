@@ -4,39 +4,16 @@
  * executor only ever runs `dapt stage <spec.json>` (its own process, locally or under Slurm);
  * that command reads the StageSpec, runs the runner and writes the manifest.
  *
- * Stage directory layout (`<store>/stages/<key>/`):
- *   spec.json       the StageSpec (written by the executor before starting the process)
- *   log.txt         everything the stage process printed
- *   work/           the runner's outputs while it runs; checkpoints live in work/checkpoint/
- *   metrics.json    final metrics (runner's StageOutcome.metrics + summary)
- *   exitcode        the process's exit code, written last by `dapt stage` (Slurm reads it)
- *   manifest.json   written atomically after success: files with sizes and sha256. A stage is
- *                   done iff its manifest exists and verifies.
- * Outputs by kind (inside work/):
- *   pretrain  model/ (config.json, model.safetensors, tokenizer.json), curves.jsonl
- *   select    selected.txt (one document per line), provenance.jsonl
- *   finetune  model/ (best-on-dev weights + classifier head), labels.json, curves.jsonl
- *   evaluate  predictions.jsonl
- *   aggregate results.json
+ * The stage directory and each kind's outputs: src/store/layout.ts.
  */
 import type { ContentId, InputLocation, StageKey, StageKind, StageLabel, StageParams } from '../plan/types.ts';
+import type { TrackingHandle } from '../track/types.ts';
 
 export interface ParentOutput {
   key: StageKey;
   kind: StageKind;
   /** The parent's finished `work/` directory. */
   dir: string;
-}
-
-export interface TrackingHandle {
-  /** `file:///abs/path/mlruns` or `http(s)://…`. */
-  uri: string;
-  experimentId: string;
-  runId: string;
-  /** Outbox directory used when the server cannot be reached. */
-  outbox: string;
-  /** A stage's run: which attempt at the stage this is (a resumed or retried stage keeps its run). */
-  attempt?: number;
 }
 
 export type StageSpec = StageParams & {
@@ -91,27 +68,4 @@ export interface StageOutcome {
 export interface StageRunner {
   kind: StageKind;
   run(ctx: StageContext): Promise<StageOutcome>;
-}
-
-/**
- * `metrics.json`, written by `dapt stage` from the runner's StageOutcome. Metric names:
- * - every kind: wall_seconds
- * - pretrain: steps, tokens, final_loss, heldout_loss, heldout_perplexity
- * - select: selected_docs, pool_docs, queries
- * - finetune: steps, tokens, epochs_run, best_epoch, best_dev_<metric>, resamples
- * - evaluate (classifier): `<split>_<m>` for split in dev|test and m in accuracy|micro_f1|macro_f1;
- *   details.perClassF1[split][label], details.confusion[split] = { labels, matrix }
- * - evaluate (mlm): mlm_loss, perplexity, masked_tokens
- * Step curves (pretrain, finetune) go to work/curves.jsonl: {step, loss, lr, mask_prob?, tokens_per_s, heldout_loss?, heldout_perplexity?, dev_<metric>?}.
- */
-export interface StageMetricsFile {
-  key: StageKey;
-  kind: StageKind;
-  title: string;
-  metrics: Record<string, number>;
-  details: Record<string, unknown>;
-  /** Backend that ran it (`wasm`, `tensorflow`, …) or `none` for stages without TF.js. */
-  backend: string;
-  startedAt: string;
-  finishedAt: string;
 }

@@ -4,9 +4,18 @@
  * environment, for credentials, which never go into spec files). Both sit on a `TrackingBackend`:
  * the MLflow file store (`mlflow-file`) or an MLflow server's REST API (`mlflow-rest`).
  */
-import type { TrackingHandle } from '../stages/types.ts';
 
-export type { TrackingHandle };
+/** Where a run lives: all a stage process needs to log into it (it is written into spec.json). */
+export interface TrackingHandle {
+  /** `file:///abs/path/mlruns` or `http(s)://…`. */
+  uri: string;
+  experimentId: string;
+  runId: string;
+  /** Outbox directory used when the server cannot be reached. */
+  outbox: string;
+  /** A stage's run: which attempt at the stage this is (a resumed or retried stage keeps its run). */
+  attempt?: number;
+}
 
 /** `RUNNING` again only when a stage's run is resumed (as MLflow's client does for `start_run(run_id)`). */
 export type RunStatus = 'RUNNING' | 'FINISHED' | 'FAILED' | 'KILLED';

@@ -9,6 +9,7 @@ import writeFileAtomic from 'write-file-atomic';
 import { DaptError } from '../errors.ts';
 import type { ContentId, InputLocation, ModelInit } from '../plan/types.ts';
 import type { ParentOutput } from '../stages/types.ts';
+import { workOutputs } from '../store/layout.ts';
 import { loadHfCheckpoint } from './checkpoint/hf-dir.ts';
 import type { TensorMap } from './checkpoint/safetensors.ts';
 import { configFromArchitecture, type ModelConfig } from './model/config.ts';
@@ -43,7 +44,7 @@ export function modelDirOf(init: Exclude<ModelInit, { from: 'scratch' }>, ctx: O
   }
   const parent = ctx.parents[init.stage];
   if (parent === undefined) throw new DaptError('DAPT_STAGE_SPEC_INVALID', `stage spec lacks parent stage ${init.stage}`);
-  return join(parent.dir, 'model');
+  return workOutputs(parent.dir).model;
 }
 
 /**

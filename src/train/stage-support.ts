@@ -7,6 +7,7 @@ import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
 import type { StageContext, StageOutcome } from '../stages/types.ts';
+import { workOutputs } from '../store/layout.ts';
 import { initBackend, type BackendInfo, type BackendName } from './backend/index.ts';
 import { getTrainOps } from './ops/index.ts';
 import type { TrainOps } from './ops/types.ts';
@@ -41,7 +42,7 @@ export function savedOutcome(workDir: string): StageOutcome | null {
 /** Records the outcome, then drops the training checkpoint (the saved model supersedes it). */
 export async function saveOutcome(workDir: string, outcome: StageOutcome): Promise<StageOutcome> {
   await writeFileAtomic(outcomeFile(workDir), JSON.stringify(outcome, null, 2) + '\n');
-  rmSync(join(workDir, 'checkpoint'), { recursive: true, force: true });
+  rmSync(workOutputs(workDir).checkpoint, { recursive: true, force: true });
   return outcome;
 }
 
@@ -53,9 +54,9 @@ export function backendDetails(backend: BackendInfo): Record<string, unknown> {
 /** What every training loop takes from its stage: where to checkpoint and log, and when to stop. */
 export function loopPlumbing(ctx: StageContext) {
   return {
-    checkpointDir: join(ctx.workDir, 'checkpoint'),
+    checkpointDir: workOutputs(ctx.workDir).checkpoint,
     checkpointEverySeconds: ctx.spec.checkpointEverySeconds,
-    curvesFile: join(ctx.workDir, 'curves.jsonl'),
+    curvesFile: workOutputs(ctx.workDir).curves,
     signal: ctx.signal,
     onMetrics: (step: number, values: Record<string, number>) => ctx.reporter.metrics(step, values),
   };

@@ -11,7 +11,7 @@ import type { TestContext } from 'node:test';
 import { Writable } from 'node:stream';
 import { execa, type ResultPromise } from 'execa';
 import { runCli } from '../../src/cli/main.ts';
-import { prepareStudy } from '../../src/execute/prepare.ts';
+import { loadStudy } from '../../src/study/load.ts';
 import type { SchedulerOptions } from '../../src/execute/scheduler.ts';
 import type { Plan, Stage, StageKind } from '../../src/plan/types.ts';
 import { inProcessExecutor } from './_in-process.ts';
@@ -90,7 +90,7 @@ export async function tinyStudy(t: TestContext, shape: StudyShape = {}): Promise
 }
 
 export async function planOf(study: TinyStudy): Promise<Plan> {
-  const { plan } = await prepareStudy({ files: [study.file], cwd: study.dir, env: study.env, storeDir: study.store, dataRootFlag: null });
+  const { plan } = await loadStudy({ files: [study.file], cwd: study.dir, env: study.env, storeDir: study.store, dataRootFlag: null });
   return plan;
 }
 

@@ -4,7 +4,7 @@ import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import { Writable } from 'node:stream';
 import { test } from 'node:test';
 import { runCli } from '../../src/cli/main.ts';
-import { stagePaths } from '../../src/execute/layout.ts';
+import { stagePaths } from '../../src/store/layout.ts';
 import { tryAcquireLock } from '../../src/execute/lock.ts';
 import { planOf, tinyStudy, writeExperiment } from './_study.ts';
 

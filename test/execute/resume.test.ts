@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { test } from 'node:test';
-import { stagePaths } from '../../src/execute/layout.ts';
+import { stagePaths } from '../../src/store/layout.ts';
 import { lockStatus } from '../../src/execute/lock.ts';
 import { count, finalMetrics, planOf, readMarker, runInProcess, stageOf, startRun, tinyStudy, waitFor } from './_study.ts';
 

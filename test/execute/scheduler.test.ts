@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { test } from 'node:test';
-import { stagePaths } from '../../src/execute/layout.ts';
+import { stagePaths } from '../../src/store/layout.ts';
 import { tryAcquireLock } from '../../src/execute/lock.ts';
 import { Scheduler, type SchedulerOptions } from '../../src/execute/scheduler.ts';
 import { writeStageSpec, buildStageSpec } from '../../src/execute/spec.ts';

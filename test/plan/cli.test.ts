@@ -7,8 +7,8 @@ import { PassThrough } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
 import { parse } from '@ts-graphviz/ast';
 import { runCli } from '../../src/cli/main.ts';
-import { stagePaths } from '../../src/execute/layout.ts';
-import { writeManifest } from '../../src/execute/manifest.ts';
+import { stagePaths } from '../../src/store/layout.ts';
+import { writeManifest } from '../../src/store/manifest.ts';
 import type { Plan } from '../../src/plan/index.ts';
 import { matchSnapshot } from './snapshot.ts';
 

@@ -10,7 +10,8 @@ import { join } from 'node:path';
 import type { HeldOutSpec, MaskingSpec, OptimSpec } from '../../src/config/types.ts';
 import type { AggregateParams, FinetuneHparams, MlmCell, ProbeCell, ReferenceCell, ModelInit, Plan, ResultCell, Stage, StageKey, TaskInput } from '../../src/plan/types.ts';
 import { runner } from '../../src/stages/aggregate.ts';
-import type { StageContext, StageMetricsFile, StageReporter, StageSpec } from '../../src/stages/types.ts';
+import type { StageContext, StageReporter, StageSpec } from '../../src/stages/types.ts';
+import type { StageMetricsFile } from '../../src/store/metrics-file.ts';
 
 const masking: MaskingSpec = {
   schedule: { kind: 'constant', p: 0.15 },

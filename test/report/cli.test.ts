@@ -10,11 +10,11 @@ import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
 import { runCli } from '../../src/cli/main.ts';
-import { stagePaths } from '../../src/execute/layout.ts';
-import { writeManifest } from '../../src/execute/manifest.ts';
-import { prepareStudy } from '../../src/execute/prepare.ts';
+import { stagePaths } from '../../src/store/layout.ts';
+import { writeManifest } from '../../src/store/manifest.ts';
+import { loadStudy } from '../../src/study/load.ts';
 import type { Plan, Stage } from '../../src/plan/types.ts';
-import type { StageMetricsFile } from '../../src/stages/types.ts';
+import type { StageMetricsFile } from '../../src/store/metrics-file.ts';
 
 let dir: string;
 let plan: Plan;
@@ -77,7 +77,7 @@ before(async () => {
   await write(join(dir, 'model/tokenizer.json'), '{}');
   await write(join(dir, 'tiny.yaml'), EXPERIMENT);
   await mkdir(join(dir, 'runs'));
-  plan = (await prepareStudy({ files: ['tiny.yaml'], cwd: dir, env: { DAPT_DATA: join(dir, 'data') }, storeDir: join(dir, 'runs'), dataRootFlag: null })).plan;
+  plan = (await loadStudy({ files: ['tiny.yaml'], cwd: dir, env: { DAPT_DATA: join(dir, 'data') }, storeDir: join(dir, 'runs'), dataRootFlag: null })).plan;
 });
 
 after(async () => {

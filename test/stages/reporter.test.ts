@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import type { RunLogger } from '../../src/track/index.ts';
-import { ProcessStageReporter, type ProgressFile } from '../../src/stages/reporter.ts';
+import { ProcessStageReporter } from '../../src/stages/reporter.ts';
+import type { ProgressFile } from '../../src/store/progress-file.ts';
 
 async function setup(t: import('node:test').TestContext, logger: RunLogger | null = null) {
   const dir = await mkdtemp(join(tmpdir(), 'dapt-reporter-'));

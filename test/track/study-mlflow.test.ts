@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, beforeEach, test } from 'node:test';
-import { stagePaths } from '../../src/execute/layout.ts';
+import { stagePaths } from '../../src/store/layout.ts';
 import { Scheduler } from '../../src/execute/scheduler.ts';
 import { StudyTracker } from '../../src/execute/tracking.ts';
 import { inProcessExecutor, withEnv } from '../execute/_in-process.ts';

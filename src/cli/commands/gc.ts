@@ -2,6 +2,7 @@
 import { readdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { UsageError } from '../../errors.ts';
+import { DEFAULT_STORE_DIR } from '../../store/layout.ts';
 import type { Command } from '../types.ts';
 
 async function defaultFiles(cwd: string): Promise<string[]> {
@@ -22,16 +23,16 @@ export const gc: Command = {
   usage: 'gc [FILE…] [--store DIR] [--data-root DIR] [--dry-run]',
   summary: 'remove stage directories that no plan of the experiment files (default experiments/*.yaml) uses',
   options: {
-    store: { type: 'string', default: 'runs' },
+    store: { type: 'string', default: DEFAULT_STORE_DIR },
     'data-root': { type: 'string' },
     'dry-run': { type: 'boolean', default: false },
   },
   async run({ values, positionals }, io) {
     // Loaded here, not at the top: every `dapt stage` process loads the command table.
-    const [{ collectGarbage, formatBytes }, { prepareStudy }] = await Promise.all([import('../../execute/gc.ts'), import('../../execute/prepare.ts')]);
+    const [{ collectGarbage, formatBytes }, { loadStudy }] = await Promise.all([import('../../execute/gc.ts'), import('../../study/load.ts')]);
     const storeDir = resolve(io.cwd, values['store'] as string);
     const files = positionals.length ? positionals : await defaultFiles(io.cwd);
-    const { plan } = await prepareStudy({ files, cwd: io.cwd, env: io.env, storeDir, dataRootFlag: (values['data-root'] as string | undefined) ?? null });
+    const { plan } = await loadStudy({ command: 'gc', files, cwd: io.cwd, env: io.env, storeDir, dataRootFlag: (values['data-root'] as string | undefined) ?? null });
     const dry = values['dry-run'] === true;
     const result = await collectGarbage(storeDir, new Set(plan.stages.map((s) => s.key)), { dryRun: dry });
     const verb = dry ? 'would remove' : 'removed';

@@ -12,7 +12,7 @@ import { listCorpora, resolveCorpusFiles } from '../../data/corpus.ts';
 import { splitOverlap } from '../../data/split-overlap.ts';
 import { readTask } from '../../data/task.ts';
 import { UsageError } from '../../errors.ts';
-import { cacheDir } from '../../execute/layout.ts';
+import { cacheDir, DEFAULT_STORE_DIR } from '../../store/layout.ts';
 import { computeOverlap, formatOverlap, formatSplitOverlap, overlapHeatmapSpec, renderOverlapHeatmap, type OverlapSource } from '../../overlap/index.ts';
 import type { Command } from '../types.ts';
 
@@ -52,7 +52,7 @@ export const overlap: Command = {
     top: { type: 'string', default: '10000' },
     splits: { type: 'boolean', default: false },
     out: { type: 'string' },
-    store: { type: 'string', default: 'runs' },
+    store: { type: 'string', default: DEFAULT_STORE_DIR },
     format: { type: 'string', default: 'table' },
   },
   async run({ values, positionals }, io) {

@@ -1,21 +1,14 @@
 /** `dapt report FILE…`: write the report of the experiments from what the run store holds (finished or not). */
-import { readFile, stat } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { UsageError } from '../../errors.ts';
-import { prepareStudy } from '../../execute/prepare.ts';
+import { DEFAULT_STORE_DIR } from '../../store/layout.ts';
+import { storeExists } from '../../store/stage-state.ts';
+import { loadStudy, requireStudyFiles } from '../../study/load.ts';
 import { type ReportFormat, generateReport } from '../../report/index.ts';
 import type { Command } from '../types.ts';
 
 const formats: ReportFormat[] = ['md', 'html', 'latex', 'json'];
-const DEFAULT_STORE = 'runs';
-
-async function isDirectory(path: string): Promise<boolean> {
-  try {
-    return (await stat(path)).isDirectory();
-  } catch {
-    return false;
-  }
-}
 
 export const report: Command = {
   name: 'report',
@@ -27,22 +20,22 @@ export const report: Command = {
     'tables in booktabs, also written to report.tex), with the file paths on stderr.',
   summary: 'write the report (tables, tests, compute, curves, sweep plots) from the run store',
   options: {
-    store: { type: 'string', default: DEFAULT_STORE },
+    store: { type: 'string', default: DEFAULT_STORE_DIR },
     'data-root': { type: 'string' },
     out: { type: 'string' },
     format: { type: 'string' },
   },
   async run({ values, positionals }, io) {
-    if (positionals.length === 0) throw new UsageError('give at least one experiment file, e.g. `dapt report experiments/quickstart.yaml`');
+    requireStudyFiles(positionals, 'report');
     const format = values['format'] as string | undefined;
     if (format !== undefined && !(formats as string[]).includes(format)) {
       throw new UsageError(`--format must be one of ${formats.join(', ')}, got "${format}"`);
     }
     const storeDir = resolve(io.cwd, values['store'] as string);
-    if (!(await isDirectory(storeDir))) {
+    if (!(await storeExists(storeDir))) {
       throw new UsageError(`run store not found: ${storeDir} (run \`dapt run ${positionals.join(' ')}\` first, or give the store with --store)`);
     }
-    const { plan } = await prepareStudy({
+    const { plan } = await loadStudy({
       files: positionals,
       cwd: io.cwd,
       env: io.env,

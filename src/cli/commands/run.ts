@@ -4,6 +4,7 @@ import type { BackendName } from '../../train/backend/types.ts';
 import { InterruptedError, UsageError } from '../../errors.ts';
 import type { StudyRun } from '../../execute/study.ts';
 import type { RunView } from '../../execute/view.ts';
+import { DEFAULT_STORE_DIR } from '../../store/layout.ts';
 import { askYesNo } from '../ask.ts';
 import type { Command, CommandIO } from '../types.ts';
 
@@ -42,7 +43,7 @@ export const run: Command = {
     '--verify re-hashes every file of finished stages instead of trusting unchanged size and mtime.',
   summary: 'run every stage of the experiments that is not done yet (resumes, skips cached stages)',
   options: {
-    store: { type: 'string', default: 'runs' },
+    store: { type: 'string', default: DEFAULT_STORE_DIR },
     'data-root': { type: 'string' },
     jobs: { type: 'string' },
     retry: { type: 'string', default: '0' },
@@ -59,15 +60,15 @@ export const run: Command = {
   },
   async run({ values, positionals }, io: CommandIO) {
     // Loaded here, not at the top: every `dapt stage` process loads the command table.
-    const [{ assertNoLeakage }, { dryRun, formatDryRun }, { executorNames }, { forcedStages }, { cacheDir }, { prepareStudy }, { loadExecutionProfile }, { startStudy }, { formatSummary }, { createRunView }] =
+    const [{ assertNoLeakage }, { dryRun, formatDryRun }, { executorNames }, { forcedStages }, { cacheDir }, { loadStudy }, { loadExecutionProfile }, { startStudy }, { formatSummary }, { createRunView }] =
       await Promise.all([
         import('../../data/leakage.ts'),
         import('../../execute/dry-run.ts'),
         import('../../execute/executors.ts'),
         import('../../execute/force.ts'),
-        import('../../execute/layout.ts'),
-        import('../../execute/prepare.ts'),
-        import('../../execute/profile.ts'),
+        import('../../store/layout.ts'),
+        import('../../study/load.ts'),
+        import('../../config/profile.ts'),
         import('../../execute/study.ts'),
         import('../../execute/summary.ts'),
         import('../../execute/view.ts'),
@@ -82,7 +83,7 @@ export const run: Command = {
     const profilePath = (values['profile'] as string | undefined) ?? io.env['DAPT_PROFILE'];
     const profile = profilePath ? await loadExecutionProfile(profilePath, io.cwd) : null;
 
-    const prepared = await prepareStudy({ files: positionals, cwd: io.cwd, env: io.env, storeDir, dataRootFlag });
+    const prepared = await loadStudy({ files: positionals, cwd: io.cwd, env: io.env, storeDir, dataRootFlag });
     const { plan } = prepared;
     const executor = oneOf('executor', values['executor'] ?? profile?.executor ?? prepared.execution?.executor, executorNames(), 'local');
     if (values['detach'] && executor === 'local') throw new UsageError('--detach leaves cluster jobs running; it needs --executor slurm');

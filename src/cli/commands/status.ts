@@ -1,5 +1,7 @@
 /** `dapt status FILE…`: where every stage is (run store + Slurm queue); follows the jobs until they end. */
 import { resolve } from 'node:path';
+import type { ExecEvent } from '../../execute/types.ts';
+import { DEFAULT_STORE_DIR } from '../../store/layout.ts';
 import type { Command, CommandIO } from '../types.ts';
 
 function isTty(stream: NodeJS.WritableStream): boolean {
@@ -16,41 +18,36 @@ export const status: Command = {
     'have all ended, it writes the report and closes that run\'s MLflow runs.',
   summary: 'show (and follow) the stages of experiments, e.g. the Slurm jobs of a detached run',
   options: {
-    store: { type: 'string', default: 'runs' },
+    store: { type: 'string', default: DEFAULT_STORE_DIR },
     'data-root': { type: 'string' },
     profile: { type: 'string' },
     once: { type: 'boolean', default: false },
   },
   async run({ values, positionals }, io: CommandIO) {
-    const [{ prepareStudy }, { loadExecutionProfile }, { commandSlurmClient }, { resolveSlurmSettings }, { SlurmWatch, formatSnapshot }, { readRecords, isOrphaned }, { finaliseRecords }, { formatSummary }, { createRunView }] =
-      await Promise.all([
-        import('../../execute/prepare.ts'),
-        import('../../execute/profile.ts'),
-        import('../../execute/slurm/client.ts'),
-        import('../../execute/slurm/settings.ts'),
-        import('../../execute/slurm/watch.ts'),
-        import('../../execute/slurm/record.ts'),
-        import('../../execute/slurm/finalise.ts'),
-        import('../../execute/summary.ts'),
-        import('../../execute/view.ts'),
-      ]);
+    const [{ loadStudy }, { loadExecutionProfile }, { followStudy, finaliseDetachedRuns }, { formatSnapshot }, { formatSummary }, { createRunView }] = await Promise.all([
+      import('../../study/load.ts'),
+      import('../../config/profile.ts'),
+      import('../../execute/status.ts'),
+      import('../../execute/snapshot.ts'),
+      import('../../execute/summary.ts'),
+      import('../../execute/view.ts'),
+    ]);
     const storeDir = resolve(io.cwd, values['store'] as string);
     const profilePath = (values['profile'] as string | undefined) ?? io.env['DAPT_PROFILE'];
     const profile = profilePath ? await loadExecutionProfile(profilePath, io.cwd) : null;
-    const prepared = await prepareStudy({ files: positionals, cwd: io.cwd, env: io.env, storeDir, dataRootFlag: (values['data-root'] as string | undefined) ?? null });
+    const prepared = await loadStudy({ command: 'status', files: positionals, cwd: io.cwd, env: io.env, storeDir, dataRootFlag: (values['data-root'] as string | undefined) ?? null });
     const { plan } = prepared;
-    const pollMs = resolveSlurmSettings(prepared.execution, profile).pollMs;
-    const client = commandSlurmClient(io.env);
+    const follow = (onEvent: (e: ExecEvent) => void) => followStudy({ plan, storeDir, env: io.env, execution: prepared.execution, profile, onEvent });
 
     if (values['once']) {
-      const watch = new SlurmWatch({ plan, storeDir, client, pollMs, onEvent: () => undefined });
+      const watch = await follow(() => undefined);
       await watch.snapshot();
       io.stdout.write(formatSnapshot(watch.stages) + '\n');
       return watch.result().failures.length > 0 ? 1 : 0;
     }
 
     const view = createRunView({ stream: io.stderr, tty: isTty(io.stderr), storeDir, stageCount: plan.stages.length });
-    const watch = new SlurmWatch({ plan, storeDir, client, pollMs, onEvent: (e) => view.onEvent(e) });
+    const watch = await follow((e) => view.onEvent(e));
     const onSignal = () => watch.stop();
     const handled: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
     for (const s of handled) process.on(s, onSignal);
@@ -68,10 +65,7 @@ export const status: Command = {
     }
     io.stderr.write(`\n${await formatSummary(execution)}\n`);
 
-    // Runs nobody follows any more whose stages are all in this plan and all ended.
-    const keys = new Set(plan.stages.map((s) => s.key));
-    const orphans = (await readRecords(storeDir)).filter((r) => isOrphaned(r) && Object.keys(r.stages).every((k) => keys.has(k)));
-    const finalised = await finaliseRecords({ plan, storeDir, env: io.env, records: orphans });
+    const finalised = await finaliseDetachedRuns({ plan, storeDir, env: io.env });
     for (const w of finalised.warnings) io.stderr.write(`warning: ${w}\n`);
     if (finalised.report) {
       io.stdout.write(`\n${finalised.report.table}\n`);

@@ -1,8 +1,9 @@
 /** `dapt sync`: replay tracking records kept in the run store's outbox while MLflow was unreachable. */
-import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { FileNotFoundError } from '../../errors.ts';
 import { settleProducedBy } from '../../execute/produced-by.ts';
+import { DEFAULT_STORE_DIR } from '../../store/layout.ts';
+import { storeExists } from '../../store/stage-state.ts';
 import { openTracking } from '../../track/index.ts';
 import type { Command } from '../types.ts';
 
@@ -13,11 +14,11 @@ export const sync: Command = {
   usage: 'sync [--store DIR]',
   summary: 'send tracking records queued while the MLflow server was unreachable (exit 1 if any remain)',
   options: {
-    store: { type: 'string', default: 'runs' },
+    store: { type: 'string', default: DEFAULT_STORE_DIR },
   },
   async run({ values }, io) {
     const storeDir = resolve(io.cwd, values['store'] as string);
-    if (!(await stat(storeDir).then((s) => s.isDirectory(), () => false))) throw new FileNotFoundError(storeDir, 'run store');
+    if (!(await storeExists(storeDir))) throw new FileNotFoundError(storeDir, 'run store');
     const warnings: string[] = [];
     const tracking = openTracking({ storeDir, env: io.env, onWarning: (m) => warnings.push(m) });
     const result = await tracking.sync();

@@ -7,9 +7,9 @@ import { access } from 'node:fs/promises';
 import type { Plan } from '../../plan/types.ts';
 import { generateReport, type ReportResult } from '../../report/index.ts';
 import { openRunLogger, openTracking, type Tracking } from '../../track/index.ts';
-import { stagePaths } from '../layout.ts';
+import { stagePaths } from '../../store/layout.ts';
 import { settleProducedBy } from '../produced-by.ts';
-import { stageState } from '../store.ts';
+import { stageState } from '../../store/stage-state.ts';
 import { removeRecord, type SubmissionRecord } from './record.ts';
 
 export interface Finalised {

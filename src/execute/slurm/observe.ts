@@ -5,8 +5,8 @@
  * (MinJobAge); its stage directory is then all there is.
  */
 import { readFile } from 'node:fs/promises';
-import { stagePaths } from '../layout.ts';
-import { stageState } from '../store.ts';
+import { stagePaths } from '../../store/layout.ts';
+import { stageState } from '../../store/stage-state.ts';
 import { classifyEnded, jobPhase, type EndedOutcome } from './states.ts';
 import type { JobPhase, QueueRow, SlurmClient } from './types.ts';
 
@@ -28,6 +28,29 @@ export async function observeJobs(client: SlurmClient, jobIds: readonly string[]
     out.set(id, { jobId: id, row, phase: row ? jobPhase(row.state) : 'ended' });
   }
   return out;
+}
+
+/** squeue through a controller that may not answer: a failure is warned about once until it answers again. */
+export class QueueReader {
+  private failing = false;
+
+  constructor(
+    private readonly client: SlurmClient,
+    private readonly warn: (message: string) => void,
+  ) {}
+
+  /** Null when squeue failed (try again on the next poll). */
+  async look(jobIds: readonly string[]): Promise<Map<string, JobSighting> | null> {
+    try {
+      const seen = await observeJobs(this.client, jobIds);
+      this.failing = false;
+      return seen;
+    } catch (err) {
+      if (!this.failing) this.warn(`cannot read the Slurm queue (${(err as Error).message}); trying again`);
+      this.failing = true;
+      return null;
+    }
+  }
 }
 
 export async function readExitCode(path: string): Promise<number | null> {

@@ -10,7 +10,7 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
 import type { StageKey } from '../../plan/types.ts';
-import type { TrackingHandle } from '../../stages/types.ts';
+import type { TrackingHandle } from '../../track/types.ts';
 import { isProcessAlive } from '../lock.ts';
 
 export interface SubmissionRecord {

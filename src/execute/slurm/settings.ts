@@ -6,7 +6,7 @@
  */
 import type { ExecutionSpec } from '../../config/types.ts';
 import type { StageKind } from '../../plan/types.ts';
-import type { ExecutionProfile } from '../profile.ts';
+import type { ExecutionProfile } from '../../config/types.ts';
 import type { SlurmResources, SlurmSettings } from './types.ts';
 
 /**

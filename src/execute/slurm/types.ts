@@ -4,16 +4,10 @@
  * `afterok` dependencies between jobs, then follows them with `squeue`/`scontrol`. Everything
  * that talks to Slurm goes through a `SlurmClient`, so the logic is tested without a cluster.
  */
+import type { SlurmResources } from '../../config/types.ts';
 import type { StageKind } from '../../plan/types.ts';
 
-/** What one job asks for. `mem` and `time` are in sbatch's own syntax (`16G`, `8:00:00`). */
-export interface SlurmResources {
-  cpus: number;
-  mem: string;
-  time: string;
-  /** GPUs per job (`--gres=gpu:N`); only stage kinds that run a model get them. */
-  gpus: number;
-}
+export type { SlurmResources };
 
 /** Everything the executor needs, merged from defaults, the experiment file and a profile. */
 export interface SlurmSettings {

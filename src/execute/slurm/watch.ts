@@ -1,15 +1,19 @@
 /**
- * `dapt status`: where every stage of a plan is, from the run store and the Slurm queue, without
- * changing anything. Done stages come from their manifests; a stage whose lock names a Slurm job
- * follows that job; a stage another local run holds waits for it; otherwise the stage's
- * `exitcode` says whether it failed. Follows the jobs until none is queued or running.
+ * The follower driver of the DAG engine (`dapt status`): where every stage of a plan is, from the
+ * run store and the Slurm queue, without changing anything. Done stages come from their
+ * manifests; a stage whose lock names a Slurm job follows that job; a stage another local run
+ * holds waits for it; otherwise the stage's `exitcode` says whether it failed. Follows the jobs
+ * until none is queued or running.
  */
-import type { Plan, Stage, StageKey } from '../../plan/types.ts';
-import { stagePaths } from '../layout.ts';
+import type { Plan } from '../../plan/types.ts';
+import { DagEngine } from '../dag/engine.ts';
+import type { DagDriver, DagEntry } from '../dag/types.ts';
+import { stagePaths } from '../../store/layout.ts';
 import { describeHolder, lockStatus } from '../lock.ts';
-import { stageState } from '../store.ts';
-import type { ExecEvent, ExecutionResult, StageFailure, StageRunState } from '../types.ts';
-import { observeJobs, readExitCode, settleEndedJob } from './observe.ts';
+import type { WatchedStage } from '../snapshot.ts';
+import { stageState } from '../../store/stage-state.ts';
+import type { ExecEvent, ExecutionResult, StageRunState } from '../types.ts';
+import { QueueReader, readExitCode, settleEndedJob } from './observe.ts';
 import type { SlurmClient } from './types.ts';
 
 export interface WatchOptions {
@@ -20,145 +24,138 @@ export interface WatchOptions {
   onEvent(event: ExecEvent): void;
 }
 
-export interface WatchedStage {
-  stage: Stage;
-  state: StageRunState;
-  jobId: string | null;
-  /** Slurm's reason for a queued job, or why a stage failed / is held. */
-  detail: string | null;
-}
-
 const FAILED_LIKE: ReadonlySet<StageRunState> = new Set(['failed', 'blocked', 'interrupted']);
 
-export class SlurmWatch {
-  readonly stages: WatchedStage[];
-  private readonly failures: StageFailure[] = [];
-  private stopped = false;
-  private queueFailing = false;
-  private wakeUp: (() => void) | null = null;
+export class SlurmWatch implements DagDriver {
+  private readonly engine: DagEngine;
+  private readonly jobIds = new Map<DagEntry, string | null>();
+  private readonly queue: QueueReader;
 
   constructor(private readonly opts: WatchOptions) {
-    this.stages = opts.plan.stages.map((stage) => ({ stage, state: 'pending', jobId: null, detail: null }));
+    this.engine = new DagEngine({ plan: opts.plan, storeDir: opts.storeDir, retry: 0, force: new Set(), verify: false, tracker: null, onEvent: opts.onEvent });
+    this.queue = new QueueReader(opts.client, (message) => this.engine.warn(message));
   }
 
-  /** Ctrl-C: stop watching (the jobs are not touched). */
+  get stages(): WatchedStage[] {
+    return this.engine.entries.map((e) => ({ stage: e.stage, state: e.state, jobId: this.jobIds.get(e) ?? null, detail: e.detail }));
+  }
+
+  /**
+   * Ctrl-C: stop watching (the jobs are not touched). Also the engine's stop hook, which it calls
+   * once it is stopping: there is nothing of ours to stop then.
+   */
   stop(): void {
-    this.stopped = true;
-    this.wakeUp?.();
+    if (!this.engine.stopping) this.engine.interrupt();
   }
 
   /** Reads every stage once and asks Slurm once. */
   async snapshot(): Promise<void> {
-    for (const w of this.stages) await this.scan(w, true);
-    this.propagateBlocked();
+    await this.begin();
     await this.pollJobs();
   }
 
   /** Follows until nothing is queued, running or held by another run. */
-  async follow(): Promise<ExecutionResult> {
-    await this.snapshot();
-    while (!this.stopped && this.stages.some((w) => w.jobId !== null || w.state === 'locked')) {
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, this.opts.pollMs);
-        this.wakeUp = () => {
-          clearTimeout(timer);
-          resolve();
-        };
-      });
-      for (const w of this.stages) if (w.state === 'locked') await this.scan(w, false);
-      await this.pollJobs();
-      this.propagateBlocked();
-    }
-    return this.result();
+  follow(): Promise<ExecutionResult> {
+    return this.engine.run(this);
   }
 
   result(): ExecutionResult {
-    return { states: new Map(this.stages.map((w) => [w.stage.key, w.state])), failures: this.failures, interrupted: this.stopped };
+    return this.engine.result();
   }
 
   /** Job ids still queued or running. */
   liveJobs(): string[] {
-    return this.stages.filter((w) => w.jobId !== null).map((w) => w.jobId!);
+    return [...this.jobIds.values()].filter((id): id is string => id !== null);
   }
 
-  private set(w: WatchedStage, state: StageRunState, detail: string | null = null): void {
-    if (w.state === state && w.detail === detail) return;
-    w.state = state;
-    w.detail = detail;
-    this.opts.onEvent({ type: 'state', stage: w.stage, state, attempt: 1, ...(detail ? { detail } : {}) });
-    if (state === 'failed') this.failures.push({ stage: w.stage, logPath: stagePaths(this.opts.storeDir, w.stage.key).log, attempts: 1, reason: detail ?? 'failed' });
+  async begin(): Promise<void> {
+    for (const e of this.engine.entries) await this.scan(e, true);
+    this.propagateBlocked();
   }
 
-  private async scan(w: WatchedStage, first: boolean): Promise<void> {
-    const key = w.stage.key;
+  async advance(): Promise<void> {
+    for (const e of this.engine.entries) if (e.state === 'locked') await this.scan(e, false);
+  }
+
+  async observe(): Promise<boolean> {
+    if (this.engine.stopping) return true;
+    await this.pollJobs();
+    this.propagateBlocked();
+    return false;
+  }
+
+  inFlight(): number {
+    return this.liveJobs().length;
+  }
+
+  canStart(): boolean {
+    return false;
+  }
+
+  idleMs(): number {
+    return this.opts.pollMs;
+  }
+
+  async end(): Promise<{ detached?: boolean }> {
+    return {};
+  }
+
+  /** Only changes are events: the same state seen again on the next poll says nothing new. */
+  private set(e: DagEntry, state: StageRunState, detail: string | null = null): void {
+    if (e.state === state && e.detail === detail) return;
+    this.engine.setState(e, state, detail ?? undefined);
+    if (state === 'failed') this.engine.recordFailure(e, detail ?? 'failed');
+  }
+
+  private async scan(e: DagEntry, first: boolean): Promise<void> {
+    const key = e.stage.key;
     const paths = stagePaths(this.opts.storeDir, key);
-    if ((await stageState(this.opts.storeDir, key)) === 'done') return this.set(w, first ? 'cached' : 'done');
+    if ((await stageState(this.opts.storeDir, key)) === 'done') return this.set(e, first ? 'cached' : 'done');
     const lock = await lockStatus(paths.lock);
     const jobId = lock.state !== 'free' ? lock.info?.extra?.['jobId'] : undefined;
     if (lock.state !== 'free' && lock.info?.extra?.['executor'] === 'slurm' && jobId !== undefined) {
       // Reported by the next poll, whatever the job's state.
-      w.jobId = String(jobId);
+      this.jobIds.set(e, String(jobId));
       return;
     }
-    if (lock.state === 'held') return this.set(w, 'locked', `held by ${describeHolder(lock.info)}`);
+    if (lock.state === 'held') return this.set(e, 'locked', `held by ${describeHolder(lock.info)}`);
     const code = await readExitCode(paths.exitcode);
-    if (code === 130) return this.set(w, 'interrupted', 'stopped (exit 130); a re-run resumes it');
-    if (code !== null && code !== 0) return this.set(w, 'failed', `exited with code ${code}`);
-    this.set(w, 'pending', null);
+    if (code === 130) return this.set(e, 'interrupted', 'stopped (exit 130); a re-run resumes it');
+    if (code !== null && code !== 0) return this.set(e, 'failed', `exited with code ${code}`);
+    this.set(e, 'pending', null);
   }
 
   private async pollJobs(): Promise<void> {
-    const watched = this.stages.filter((w) => w.jobId !== null);
+    const watched = this.engine.entries.filter((e) => this.jobIds.get(e) != null);
     if (watched.length === 0) return;
-    let seen;
-    try {
-      seen = await observeJobs(this.opts.client, watched.map((w) => w.jobId!));
-      this.queueFailing = false;
-    } catch (e) {
-      if (!this.queueFailing) this.opts.onEvent({ type: 'warning', message: `cannot read the Slurm queue (${(e as Error).message}); trying again` });
-      this.queueFailing = true;
-      return;
-    }
-    for (const w of watched) {
-      const s = seen.get(w.jobId!);
+    const seen = await this.queue.look(watched.map((e) => this.jobIds.get(e)!));
+    if (!seen) return;
+    for (const e of watched) {
+      const s = seen.get(this.jobIds.get(e)!);
       if (!s) continue;
       if (s.phase === 'ended') {
-        const { outcome } = await settleEndedJob(this.opts.client, this.opts.storeDir, w.stage.key, s, false);
-        w.jobId = null;
-        if (outcome.state === 'done') this.set(w, 'done');
-        else if (outcome.state === 'failed') this.set(w, 'failed', outcome.reason);
-        else this.set(w, outcome.state, outcome.detail);
+        const { outcome } = await settleEndedJob(this.opts.client, this.opts.storeDir, e.stage.key, s, false);
+        this.jobIds.set(e, null);
+        if (outcome.state === 'done') this.set(e, 'done');
+        else if (outcome.state === 'failed') this.set(e, 'failed', outcome.reason);
+        else this.set(e, outcome.state, outcome.detail);
       } else if (s.phase === 'running') {
-        this.set(w, 'running', `Slurm job ${s.jobId}`);
+        this.set(e, 'running', `Slurm job ${s.jobId}`);
       } else {
-        this.set(w, 'pending', `Slurm job ${s.jobId}${s.row?.reason ? ` (${s.row.reason})` : ''}`);
+        this.set(e, 'pending', `Slurm job ${s.jobId}${s.row?.reason ? ` (${s.row.reason})` : ''}`);
       }
     }
   }
 
-  /** A stage not submitted (or never started) below a failure cannot run. */
+  /**
+   * A stage nobody submitted (or that never started) below a failure cannot run. Unlike the
+   * engine's own blocking, this is derived from what is seen, so it is applied after every look.
+   */
   private propagateBlocked(): void {
-    const byKey = new Map<StageKey, WatchedStage>(this.stages.map((w) => [w.stage.key, w]));
-    for (const w of this.stages) {
-      if (w.state !== 'pending' || w.jobId !== null) continue;
-      const bad = w.stage.parents.map((k) => byKey.get(k)).find((p) => p && FAILED_LIKE.has(p.state));
-      if (bad) this.set(w, 'blocked', `${bad.stage.title} ${bad.state === 'blocked' ? 'is blocked' : bad.state}`);
+    for (const e of this.engine.entries) {
+      if (e.state !== 'pending' || this.jobIds.get(e) != null) continue;
+      const bad = e.parents.find((p) => FAILED_LIKE.has(p.state));
+      if (bad) this.set(e, 'blocked', `${bad.stage.title} ${bad.state === 'blocked' ? 'is blocked' : bad.state}`);
     }
   }
-}
-
-/** `dapt status --once`: one line per stage that is not finished, then the counts. */
-export function formatSnapshot(stages: readonly WatchedStage[]): string {
-  const counts = new Map<StageRunState, number>();
-  const lines: string[] = [];
-  const words: Partial<Record<StageRunState, string>> = { pending: 'waiting', locked: 'held by another run' };
-  for (const w of stages) {
-    const state = w.state === 'cached' ? 'done' : w.state;
-    counts.set(state, (counts.get(state) ?? 0) + 1);
-    if (state === 'done') continue;
-    lines.push(`  ${(words[state] ?? state).padEnd(11)} ${w.stage.title} [${w.stage.key.slice(0, 8)}]${w.detail ? `: ${w.detail}` : ''}`);
-  }
-  const order: StageRunState[] = ['running', 'pending', 'locked', 'done', 'failed', 'blocked', 'interrupted'];
-  const summary = order.filter((s) => counts.get(s)).map((s) => `${counts.get(s)} ${words[s] ?? s}`).join(' · ');
-  return [`${stages.length} stages: ${summary}`, ...lines].join('\n');
 }

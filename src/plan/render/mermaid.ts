@@ -1,6 +1,7 @@
 /** Mermaid flowchart: one node per stage, one edge per parent, a class per kind. */
 import type { Plan, StageKind } from '../types.ts';
-import { shortKey, STAGE_KINDS, type StageStates } from './stats.ts';
+import { STAGE_KINDS } from '../types.ts';
+import { shortKey, type StageStates } from './stats.ts';
 
 const fill: Record<StageKind, string> = {
   select: '#fde68a',

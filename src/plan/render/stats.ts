@@ -1,12 +1,10 @@
 /** Facts the views show about each stage: how often it is reused, what builds on it, whether it is done. */
-import type { Plan, Stage, StageKey, StageKind } from '../types.ts';
+import { STAGE_KINDS, type Plan, type Stage, type StageKey, type StageKind } from '../types.ts';
 
 export type StageState = 'done' | 'partial' | 'absent';
 
 /** Run-store state per stage key; absent from the map = unknown (no store). */
 export type StageStates = ReadonlyMap<StageKey, StageState>;
-
-export const STAGE_KINDS: StageKind[] = ['select', 'pretrain', 'finetune', 'evaluate', 'aggregate'];
 
 /** Key prefix shown to people: long enough to be unique in any realistic plan. */
 export const shortKey = (key: StageKey): string => key.slice(0, 10);

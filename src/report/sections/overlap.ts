@@ -5,7 +5,7 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { cacheDir } from '../../execute/layout.ts';
+import { cacheDir } from '../../store/layout.ts';
 import { type OverlapMatrix, type OverlapSource, computeOverlap, renderOverlapHeatmap } from '../../overlap/index.ts';
 import type { ContentId, Stage } from '../../plan/types.ts';
 import { prefixSvgIds } from '../charts/render.ts';

@@ -4,12 +4,12 @@
  */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { corpusFilesOf, readDocuments } from '../../data/corpus.ts';
 import { loadTaskInput } from '../../data/task-input.ts';
 import { DaptError, FileNotFoundError } from '../../errors.ts';
 import type { ContentId, InputLocation, TextSource } from '../../plan/types.ts';
 import type { ParentOutput } from '../../stages/types.ts';
+import { workOutputs } from '../../store/layout.ts';
 
 export interface SourceText {
   /** Stable id of exactly this text (content hash, or the select stage that produced it). */
@@ -63,7 +63,7 @@ export function resolveTextSource(source: TextSource, ctx: SourceContext): Sourc
     case 'selected': {
       const parent = ctx.parents[source.stage];
       if (parent === undefined) throw new DaptError('DAPT_STAGE_SPEC_INVALID', `stage spec lacks parent select stage ${source.stage}`);
-      const file = join(parent.dir, 'selected.txt');
+      const file = workOutputs(parent.dir).selected;
       return {
         contentId: `stage:${source.stage}`,
         describe: `selected documents of stage ${source.stage.slice(0, 12)}`,

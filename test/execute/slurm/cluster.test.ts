@@ -10,7 +10,7 @@ import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
 import { execa } from 'execa';
-import { stagePaths } from '../../../src/execute/layout.ts';
+import { stagePaths } from '../../../src/store/layout.ts';
 import { lockStatus, tryAcquireLock } from '../../../src/execute/lock.ts';
 import { withEnv } from '../_in-process.ts';
 import { count, daptBin, finalMetrics, planOf, readMarker, stageOf, startRun, tinyStudy, type TinyStudy } from '../_study.ts';

@@ -4,7 +4,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { isDaptError } from '../../../src/errors.ts';
-import { stagePaths } from '../../../src/execute/layout.ts';
+import { stagePaths } from '../../../src/store/layout.ts';
 import { tryAcquireLock } from '../../../src/execute/lock.ts';
 import { Scheduler, type SchedulerOptions } from '../../../src/execute/scheduler.ts';
 import { createSlurmExecutor } from '../../../src/execute/slurm/executor.ts';
@@ -194,20 +194,4 @@ test('nothing is submitted when a job cannot write to the run store', async (t) 
     return true;
   });
   assert.deepEqual(cluster.history.map((j) => j.name), ['dapt-store-check']);
-});
-
-test('driven by the local Scheduler instead, the executor runs each ready stage as one job', async (t) => {
-  const study = await tinyStudy(t, { arms: ['dapt'], seeds: [1] });
-  withEnv(t, { DAPT_FAKE_MARKER: study.marker, DAPT_FAKE_STEPS: '2' });
-  const plan = await planOf(study);
-  const cluster = new FakeCluster();
-  const executor = createSlurmExecutor(
-    { storeDir: study.store, env: process.env, daptCommand: ['/usr/bin/node', '/opt/dapt/bin/dapt.js'], execution: null, profile: { file: 'p', executor: 'slurm', jobs: null, slurm: { pollSeconds: 0.01 } } },
-    cluster,
-  );
-  const result = await new Scheduler(options(study, plan, study.store, { executor }, [])).run();
-  assert.equal(result.failures.length, 0);
-  assert.ok([...result.states.values()].every((s) => s === 'done'));
-  assert.equal(cluster.history.length, plan.stages.length);
-  assert.ok(cluster.history.every((j) => j.dependencies.length === 0), 'the Scheduler submits a stage only once its parents are done');
 });

@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import type { ExecutionSpec } from '../../../src/config/types.ts';
 import { isDaptError } from '../../../src/errors.ts';
-import { loadExecutionProfile, type ExecutionProfile } from '../../../src/execute/profile.ts';
+import { loadExecutionProfile } from '../../../src/config/profile.ts';
+import type { ExecutionProfile } from '../../../src/config/types.ts';
 import { DEFAULT_POLL_MS, DEFAULT_RESOURCES, resolveSlurmSettings, stageResources } from '../../../src/execute/slurm/settings.ts';
 
 const fromFile: ExecutionSpec = { executor: 'slurm', jobs: null, slurm: { partition: 'cpu', account: 'lab', gpus: 1, extraArgs: ['--qos=low'] } };

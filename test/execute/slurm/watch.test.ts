@@ -5,10 +5,11 @@ import { test } from 'node:test';
 import { createSlurmExecutor } from '../../../src/execute/slurm/executor.ts';
 import { finaliseRecords } from '../../../src/execute/slurm/finalise.ts';
 import { isOrphaned, readRecords } from '../../../src/execute/slurm/record.ts';
-import { formatSnapshot, SlurmWatch } from '../../../src/execute/slurm/watch.ts';
+import { formatSnapshot } from '../../../src/execute/snapshot.ts';
+import { SlurmWatch } from '../../../src/execute/slurm/watch.ts';
 import type { ExecEvent } from '../../../src/execute/types.ts';
 import type { Plan } from '../../../src/plan/types.ts';
-import { inProcessExecutor, withEnv } from '../_in-process.ts';
+import { withEnv } from '../_in-process.ts';
 import { planOf, stageOf, tinyStudy, type TinyStudy } from '../_study.ts';
 import { FakeCluster } from './_fake-cluster.ts';
 
@@ -20,8 +21,6 @@ async function detachedRun(study: TinyStudy, plan: Plan, cluster: FakeCluster): 
   const run = executor.schedule!({
     plan,
     storeDir: study.store,
-    executor: inProcessExecutor(),
-    slots: { total: 1, heavy: 1 },
     retry: 0,
     force: new Set(),
     verify: false,

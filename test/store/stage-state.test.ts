@@ -4,9 +4,9 @@ import { mkdir, mkdtemp, open, readFile, rm, stat, truncate, utimes, writeFile }
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { stagePaths } from '../../src/execute/layout.ts';
-import { verifyManifest, writeManifest } from '../../src/execute/manifest.ts';
-import { invalidateStage, listStoredStages, stageState } from '../../src/execute/store.ts';
+import { stagePaths } from '../../src/store/layout.ts';
+import { verifyManifest, writeManifest } from '../../src/store/manifest.ts';
+import { invalidateStage, listStoredStages, stageState } from '../../src/store/stage-state.ts';
 
 const KEY = 'a1b2c3d4e5f6a7b8c9d0e1f2';
 

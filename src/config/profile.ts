@@ -5,73 +5,18 @@
  * `DAPT_PROFILE`.
  *
  * Precedence, field by field: command-line flags > profile > the experiment file's `execution:`
- * > built-in defaults. Errors name file:line:col like experiment errors do.
+ * > built-in defaults. Errors name file:line:col like experiment errors do. The definition is
+ * schemas/profile.schema.json (editors complete it too).
  */
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { Ajv, type ErrorObject } from 'ajv';
 import { LineCounter, parseDocument } from 'yaml';
-import { formatIssues } from '../config/format.ts';
-import { Locator } from '../config/locate.ts';
-import type { ConfigIssue } from '../config/types.ts';
+import profileSchema from '../../schemas/profile.schema.json' with { type: 'json' };
 import { ConfigError, FileNotFoundError } from '../errors.ts';
-import type { StageKind } from '../plan/types.ts';
-import type { SlurmResources } from './slurm/types.ts';
-
-export interface SlurmProfile {
-  partition?: string;
-  account?: string;
-  gpus?: number;
-  extraArgs?: string[];
-  setup?: string[];
-  pollSeconds?: number;
-  resources?: Partial<Record<StageKind | 'default', Partial<SlurmResources>>>;
-}
-
-export interface ExecutionProfile {
-  /** Absolute. */
-  file: string;
-  executor: string | null;
-  jobs: number | null;
-  slurm: SlurmProfile | null;
-}
-
-const resources = {
-  type: 'object',
-  additionalProperties: false,
-  properties: {
-    cpus: { type: 'integer', minimum: 1 },
-    mem: { type: 'string', pattern: '^[0-9]+[KMGT]?$', description: 'sbatch --mem, e.g. 16G' },
-    time: { type: 'string', pattern: '^([0-9]+-)?[0-9]+(:[0-9]{1,2}){0,2}$', description: 'sbatch --time, e.g. 8:00:00 or 1-12:00:00' },
-    gpus: { type: 'integer', minimum: 0 },
-  },
-};
-
-const schema = {
-  type: 'object',
-  additionalProperties: false,
-  properties: {
-    executor: { type: 'string', minLength: 1 },
-    jobs: { type: 'integer', minimum: 1 },
-    slurm: {
-      type: 'object',
-      additionalProperties: false,
-      properties: {
-        partition: { type: 'string', minLength: 1 },
-        account: { type: 'string', minLength: 1 },
-        gpus: { type: 'integer', minimum: 0 },
-        extra_args: { type: 'array', items: { type: 'string' } },
-        setup: { type: 'array', items: { type: 'string' } },
-        poll_seconds: { type: 'number', exclusiveMinimum: 0 },
-        resources: {
-          type: 'object',
-          additionalProperties: false,
-          properties: Object.fromEntries(['default', 'select', 'pretrain', 'finetune', 'evaluate', 'aggregate'].map((k) => [k, resources])),
-        },
-      },
-    },
-  },
-};
+import { formatIssues } from './format.ts';
+import { Locator } from './locate.ts';
+import type { ConfigIssue, ExecutionProfile, SlurmProfile } from './types.ts';
 
 let validator: ReturnType<Ajv['compile']> | null = null;
 
@@ -104,7 +49,7 @@ export async function loadExecutionProfile(path: string, cwd: string): Promise<E
   });
   const data: unknown = issues.length ? null : (doc.toJS() ?? {});
   if (!issues.length) {
-    validator ??= new Ajv({ allErrors: true, strict: true }).compile(schema);
+    validator ??= new Ajv({ allErrors: true, strict: true }).compile(profileSchema);
     if (!validator(data)) issues.push(...(validator.errors ?? []).map((e) => issueOf(e, locator)));
   }
   if (issues.length) {

@@ -25,6 +25,20 @@ export async function stageState(storeDir: string, key: StageKey, opts: { full?:
   return check.ok ? 'done' : 'partial';
 }
 
+/** Manifests are verified a few at a time: enough to hide file-system latency, not a storm. */
+const STATE_CHECK_PARALLELISM = 16;
+
+/** The states of many stages (`full`: re-hash every file). */
+export async function stageStates(storeDir: string, keys: readonly StageKey[], opts: { full?: boolean } = {}): Promise<Map<StageKey, StageState>> {
+  const states = new Map<StageKey, StageState>();
+  for (let i = 0; i < keys.length; i += STATE_CHECK_PARALLELISM) {
+    const batch = keys.slice(i, i + STATE_CHECK_PARALLELISM);
+    const got = await Promise.all(batch.map((k) => stageState(storeDir, k, opts)));
+    batch.forEach((k, j) => states.set(k, got[j]!));
+  }
+  return states;
+}
+
 /**
  * Makes a stage not done and drops its outputs and checkpoint, so it trains from scratch
  * (`--force`). The manifest goes first: an interruption half-way leaves a partial stage, never
@@ -37,6 +51,11 @@ export async function invalidateStage(storeDir: string, key: StageKey): Promise<
   await rm(paths.metrics, { force: true });
   await rm(paths.progress, { force: true });
   await rm(paths.work, { recursive: true, force: true });
+}
+
+/** Whether a run store exists at `storeDir` (commands that only read one refuse a missing one). */
+export async function storeExists(storeDir: string): Promise<boolean> {
+  return stat(storeDir).then((s) => s.isDirectory(), () => false);
 }
 
 /** Keys of every stage directory in the store. */
